@@ -1,0 +1,59 @@
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED_DIR ?= $(abspath ../shared)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export SHARED_DIR
+
+.PHONY: run setup test lint bench services database chromium format
+
+## run: set everything up, then serve the web app and a Celery worker together (Ctrl-C stops both)
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker; Ctrl-C stops both."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/celery -A config worker --loglevel=info --concurrency=2 & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## setup: venv, dependencies, database, migrations (with the finding vocabulary), sample import, admin user
+setup: $(VENV)/.installed database
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_sources $(SHARED_DIR)/seeds
+	$(BIN)/python manage.py ensure_admin
+
+## test: lint, migration check and the whole suite on real PostgreSQL, Redis, Celery and Chromium
+test: $(VENV)/.installed services chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+## bench: import timings, written to docs/benchmarks.md
+bench: $(VENV)/.installed services
+	$(BIN)/python -m bench.import_seeds --output docs/benchmarks.md
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; \
+		echo "PostgreSQL or Redis did not start" >&2; exit 1
+
+database: services
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'curation'" | grep -q 1 || \
+		createdb -h 127.0.0.1 -U postgres curation
+
+chromium:
+	@command -v chromium >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

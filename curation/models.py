@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+
+from references.models import Work
+
+
+class Finding(models.Model):
+    """A term of the finding vocabulary, such as KMT2A-r or HSCT."""
+
+    class Category(models.TextChoices):
+        GENETICS = "genetics", "Genetics"
+        THERAPY = "therapy", "Therapy"
+        TRANSPLANT = "transplant", "Transplant"
+        RESPONSE = "response", "Response"
+        POPULATION = "population", "Population"
+        STUDY_TYPE = "study-type", "Study type"
+
+    label = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=Category)
+    description = models.TextField(blank=True)
+    synonyms = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+
+    class Meta:
+        ordering = ["category", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Annotation(models.Model):
+    """A curator's claim that a Work reports a Finding, with the sentence that supports it."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    class Field(models.TextChoices):
+        TITLE = "title", "Title"
+        ABSTRACT = "abstract", "Abstract"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="annotations")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="annotations")
+    evidence = models.TextField(blank=True, help_text="The quoted sentence that supports the finding.")
+    evidence_field = models.CharField(max_length=20, choices=Field, blank=True)
+    evidence_start = models.PositiveIntegerField(null=True, blank=True)
+    evidence_end = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State, default=State.ACCEPTED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["finding__label", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(evidence_start__isnull=True) | Q(evidence_end__gte=F("evidence_start")),
+                name="annotation_evidence_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding} on {self.work}"

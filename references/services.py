@@ -1,0 +1,252 @@
+"""Transactional writes shared by the import form, the management commands and the tasks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import DatabaseError, IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+
+from .importers import PageRejected, decode_page, parse_page
+from .importers.records import DecodedPage, Person, Reference, SourceRecord
+from .models import Citation, Contributor, ImportBatch, ImportItem, SourceDocument, Work
+from .tasks import index_work
+
+Outcome = ImportItem.Outcome
+
+
+class SourceFile(Protocol):
+    """A file to import: a Django upload, a ContentFile, or a LocalFile."""
+
+    name: str
+    size: int
+
+    def read(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """What importing one file would do, found without writing anything."""
+
+    file_name: str
+    size: int
+    outcome: str
+    sha256: str = ""
+    message: str = ""
+    page: DecodedPage | None = None
+    record: SourceRecord | None = None
+    work: Work | None = None
+    changes: tuple[str, ...] = field(default=())
+
+    @property
+    def importable(self) -> bool:
+        return self.outcome in (Outcome.CREATED, Outcome.UPDATED)
+
+
+def plan_source_import(source: SourceFile) -> SourcePlan:
+    name = Path(source.name).name
+    if source.size > settings.IMPORT_MAX_BYTES:
+        limit = filesizeformat(settings.IMPORT_MAX_BYTES)
+        return SourcePlan(name, source.size, Outcome.FAILED, message=f"The file is larger than {limit}.")
+    data = source.read()
+    sha256 = hashlib.sha256(data).hexdigest()
+    plan = SourcePlan(name, len(data), Outcome.FAILED, sha256=sha256)
+    known = SourceDocument.objects.filter(sha256=sha256).select_related("work").first()
+    if known:
+        message = f"Already imported as {known.file_name} on {known.imported_at:%Y-%m-%d}."
+        return replace(plan, outcome=Outcome.UNCHANGED, message=message, work=known.work)
+    try:
+        page = decode_page(data)
+        record = parse_page(page)
+    except PageRejected as rejection:
+        return replace(plan, message=str(rejection))
+    return _plan_for_record(replace(plan, page=page, record=record))
+
+
+def _plan_for_record(plan: SourcePlan) -> SourcePlan:
+    work = Work.objects.matching_record(plan.record)
+    if work is None:
+        return replace(plan, outcome=Outcome.CREATED)
+    changes = tuple(work_changes(work, plan.record))
+    if not changes:
+        return replace(plan, outcome=Outcome.UNCHANGED, work=work, message="Nothing on the page has changed.")
+    return replace(plan, outcome=Outcome.UPDATED, work=work, changes=changes)
+
+
+def work_fields(record: SourceRecord) -> dict[str, object]:
+    return {
+        "doi": record.doi,
+        "pmid": record.pmid,
+        "title": record.title,
+        "container_title": record.container_title,
+        "work_type": record.work_type,
+        "year": record.year,
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.pages,
+        "issns": list(record.issns),
+        "isbns": list(record.isbns),
+        "publisher": record.publisher,
+        "abstract": record.abstract,
+        "keywords": list(record.keywords),
+        "mesh_terms": list(record.mesh_terms),
+        "authors_truncated": record.authors_truncated,
+    }
+
+
+def work_changes(work: Work, record: SourceRecord) -> list[str]:
+    """Names of what the record would change. A value the page does not print never erases one we have."""
+    changed = [
+        name
+        for name, value in work_fields(record).items()
+        if value not in ("", None, []) and getattr(work, name) != value
+    ]
+    if record.authors and _people(work, Contributor.Role.AUTHOR) != _printed(record.authors):
+        changed.append("authors")
+    if record.editors and _people(work, Contributor.Role.EDITOR) != _printed(record.editors):
+        changed.append("editors")
+    if record.references and _citation_rows(work) != [_row(ref) for ref in record.references]:
+        changed.append("references")
+    return changed
+
+
+def _people(work: Work, role: str) -> list[tuple[str, str, str]]:
+    return list(work.contributors.filter(role=role).values_list("family", "given", "printed"))
+
+
+def _printed(people: list[Person]) -> list[tuple[str, str, str]]:
+    return [(p.family, p.given, p.printed) for p in people]
+
+
+def _citation_rows(work: Work) -> list[tuple[int, str, str, str]]:
+    return list(work.citations.order_by("position").values_list("position", "label", "raw", "doi"))
+
+
+def _row(ref: Reference) -> tuple[int, str, str, str]:
+    return (ref.position, ref.label, ref.raw, ref.doi)
+
+
+def import_source_file(*, batch: ImportBatch, source: SourceFile) -> ImportItem:
+    """Import one file in one transaction: all of it or, on failure, nothing but the batch's note of it."""
+    try:
+        with transaction.atomic():
+            plan = plan_source_import(source)
+            work = apply_source_plan(plan, batch=batch) if plan.importable else plan.work
+            return _record_item(batch, plan, work)
+    except IntegrityError:
+        message = "Another import wrote the same work at the same moment; import the file again."
+    except DatabaseError as error:
+        message = f"The page could not be stored: {str(error).strip()}"
+    failure = SourcePlan(Path(source.name).name, source.size, Outcome.FAILED, message=message)
+    return _record_item(batch, failure, None)
+
+
+def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
+    record, is_new = plan.record, plan.work is None
+    work = plan.work or Work()
+    fields = work_fields(record)
+    changed = list(fields) if is_new else [name for name in plan.changes if name in fields]
+    for name in changed:
+        setattr(work, name, fields[name])
+    work.save(update_fields=None if is_new else [*changed, "updated_at"])
+    if is_new or "authors" in plan.changes:
+        _replace_contributors(work, Contributor.Role.AUTHOR, record.authors)
+    if is_new or "editors" in plan.changes:
+        _replace_contributors(work, Contributor.Role.EDITOR, record.editors)
+    if is_new or "references" in plan.changes:
+        _sync_citations(work, record.references)
+    _store_document(plan, work, batch)
+    index_work.delay_on_commit(work.pk)
+    return work
+
+
+def _replace_contributors(work: Work, role: str, people: list[Person]) -> None:
+    work.contributors.filter(role=role).delete()
+    Contributor.objects.bulk_create(
+        Contributor(work=work, role=role, position=i, family=p.family, given=p.given, printed=p.printed)
+        for i, p in enumerate(people, start=1)
+    )
+
+
+def _sync_citations(work: Work, references: list[Reference]) -> None:
+    """Keep citations whose text is unchanged (and their matches); rewrite the rest."""
+    existing = {c.position: c for c in work.citations.all()}
+    changed, created = [], []
+    for ref in references:
+        citation = existing.pop(ref.position, None)
+        if citation is None:
+            created.append(Citation(citing_work=work, position=ref.position, label=ref.label, raw=ref.raw, doi=ref.doi))
+        elif (citation.label, citation.raw, citation.doi) != (ref.label, ref.raw, ref.doi):
+            citation.label, citation.raw, citation.doi = ref.label, ref.raw, ref.doi
+            citation.parsed, citation.cited_work = {}, None
+            citation.match_state, citation.match_method, citation.match_score = Citation.MatchState.UNMATCHED, "", None
+            changed.append(citation)
+    work.citations.filter(pk__in=[c.pk for c in existing.values()]).delete()
+    fields = ["label", "raw", "doi", "parsed", "cited_work", "match_state", "match_method", "match_score"]
+    Citation.objects.bulk_update(changed, [*fields, "updated_at"])
+    Citation.objects.bulk_create(created)
+
+
+def _store_document(plan: SourcePlan, work: Work, batch: ImportBatch) -> None:
+    SourceDocument.objects.create(
+        work=work,
+        batch=batch,
+        file_name=plan.file_name,
+        sha256=plan.sha256,
+        size=plan.size,
+        raw_text=plan.page.text,
+        file_format=plan.page.file_format,
+        encoding=plan.page.encoding,
+        page_kind=plan.record.page_kind,
+        imported_by=batch.created_by,
+    )
+
+
+def _record_item(batch: ImportBatch, plan: SourcePlan, work: Work | None) -> ImportItem:
+    return ImportItem.objects.create(
+        batch=batch,
+        file_name=plan.file_name,
+        sha256=plan.sha256,
+        size=plan.size,
+        outcome=plan.outcome,
+        message=plan.message or _describe(plan),
+        work=work,
+        reference_count=len(plan.record.references) if plan.record else 0,
+    )
+
+
+def _describe(plan: SourcePlan) -> str:
+    if plan.outcome == Outcome.UPDATED:
+        return "Changed: " + ", ".join(name.replace("_", " ") for name in plan.changes) + "."
+    return f"{len(plan.record.references)} references." if plan.record else ""
+
+
+def import_sources(
+    sources: list[SourceFile], *, user: AbstractBaseUser | None, origin: str
+) -> ImportBatch:
+    batch = ImportBatch.objects.create(kind=ImportBatch.Kind.SOURCES, origin=origin, created_by=user)
+    for source in sources:
+        import_source_file(batch=batch, source=source)
+    batch.mark_finished()
+    return batch

@@ -1,0 +1,15 @@
+"""Small helpers for tests."""
+
+import time
+
+import pytest
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.1):
+    """Poll until predicate() is truthy; returns its value or fails the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

@@ -1,0 +1,156 @@
+"""One transaction per file, idempotent re-imports, updates that keep curators' work, a record of each import."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from curation.models import Annotation, Finding
+from references.models import Citation, Contributor, ImportBatch, ImportItem, SourceDocument, Work
+from references.services import import_sources
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*files: tuple[str, bytes], user=None) -> ImportBatch:
+    sources = [ContentFile(data, name=name) for name, data in files]
+    return import_sources(sources, user=user, origin=ImportBatch.Origin.COMMAND)
+
+
+def only_item(batch: ImportBatch) -> ImportItem:
+    (item,) = batch.items.all()
+    return item
+
+
+def updated_springer_page(seed_paths) -> bytes:
+    text = seed_paths["000"].read_text(encoding="utf-8")
+    text = text.replace("novel treatment approaches in development.", "novel treatment approaches now in trials.")
+    extra = "  76. Doe J. An added reference. Blood. 2023;141(1):1–2.\n\n    Google Scholar \n\n"
+    return text.replace("Download references", extra + "Download references").encode()
+
+
+def test_import_records_who_when_file_hash_and_counts(seed_paths, admin_user):
+    batch = run_import(("000.txt", seed_paths["000"].read_bytes()), user=admin_user)
+    item = only_item(batch)
+    assert batch.created_by == admin_user and batch.finished_at is not None
+    assert (item.outcome, item.reference_count, item.size) == ("created", 75, seed_paths["000"].stat().st_size)
+    assert len(item.sha256) == 64
+    document = SourceDocument.objects.get()
+    assert (document.sha256, document.imported_by, document.page_kind) == (item.sha256, admin_user, "springer-chapter")
+
+
+def test_updated_page_updates_the_work_and_keeps_annotations(seed_paths, admin_user):
+    run_import(("000.txt", seed_paths["000"].read_bytes()))
+    work = Work.objects.get()
+    kept_citation = work.citations.get(position=3)
+    annotation = Annotation.objects.create(
+        work=work, finding=Finding.objects.get(label="KMT2A-r"), evidence="Rearrangement of the KMT2A gene",
+        created_by=admin_user,
+    )
+    batch = run_import(("000-v2.txt", updated_springer_page(seed_paths)))
+    item = only_item(batch)
+    assert item.outcome == "updated"
+    assert "abstract" in item.message and "references" in item.message
+    work.refresh_from_db()
+    assert work.abstract.endswith("novel treatment approaches now in trials.")
+    assert work.citations.count() == 76
+    assert work.citations.get(position=76).raw == "Doe J. An added reference. Blood. 2023;141(1):1–2."
+    assert work.citations.get(position=3).pk == kept_citation.pk
+    assert Annotation.objects.get() == annotation
+    assert Work.objects.count() == 1 and SourceDocument.objects.count() == 2
+
+
+def test_a_failing_file_writes_nothing_and_the_others_still_import(seed_paths):
+    long_name = "X" * 250
+    page = (
+        '<html><head><meta name="citation_title" content="A page with an impossible author">'
+        f'<meta name="citation_doi" content="10.1234/impossible"><meta name="citation_author" content="{long_name}, A">'
+        "</head><body><h2>Abstract</h2><p>An abstract long enough to count as one, about infant leukemia.</p>"
+        "</body></html>"
+    ).encode()
+    batch = run_import(("bad.html", page), ("001.txt", seed_paths["001"].read_bytes()))
+    outcomes = dict(batch.items.values_list("file_name", "outcome"))
+    assert outcomes == {"bad.html": "failed", "001.txt": "created"}
+    assert not Work.objects.filter(doi="10.1234/impossible").exists()
+    assert Contributor.objects.filter(family__startswith="XXX").count() == 0
+    assert "could not be stored" in batch.items.get(file_name="bad.html").message
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  ", "empty"),
+        (b"\x00\x01\x02\x03binary\x00\xff" * 50, "binary"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"Just a shopping list.\nMilk\nEggs\nBread\n", "Nothing recognisable"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_and_writes_nothing(data, message):
+    item = only_item(run_import(("bad.txt", data)))
+    assert item.outcome == "failed"
+    assert message.lower() in item.message.lower()
+    assert Work.objects.count() == Citation.objects.count() == SourceDocument.objects.count() == 0
+
+
+def test_file_over_the_size_limit_is_refused_unread(settings, seed_paths):
+    settings.IMPORT_MAX_BYTES = 1000
+    item = only_item(run_import(("000.txt", seed_paths["000"].read_bytes())))
+    assert item.outcome == "failed"
+    assert "larger than 1000" in item.message
+    assert item.sha256 == ""
+    assert Work.objects.count() == 0
+
+
+def test_windows_1251_page_imports_as_correct_cyrillic():
+    title = "Проблемы терапии инфантильного острого лимфобластного лейкоза"
+    abstract = (
+        "Инфантильный острый В-лимфобластный лейкоз является редким заболеванием у детей первого года жизни. "
+        "Он склонен к агрессивному течению и частым рецидивам после трансплантации."
+    )
+    page = f"{title}\n\nhttps://doi.org/10.21682/2311-1267-2025-12-4-1-2\n\nАннотация\n\nAbstract\n\n{abstract}\n"
+    item = only_item(run_import(("ru.txt", page.encode("cp1251"))))
+    assert item.outcome == "created", item.message
+    work = Work.objects.get()
+    assert work.title == title
+    assert work.abstract == abstract
+    assert SourceDocument.objects.get().encoding.replace("_", "-").lower() in {"windows-1251", "cp1251"}
+
+
+def test_latin_1_page_imports_with_its_accents(seed_paths):
+    text = seed_paths["000"].read_text(encoding="utf-8").replace("Moricke A", "Möricke A")
+    text = text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2022", "*").replace("\u00a9", "(c)")
+    item = only_item(run_import(("latin1.txt", text.encode("latin-1"))))
+    assert item.outcome == "created", item.message
+    assert Citation.objects.get(position=10).raw.startswith("van der Linden MH, Valsecchi MG, De Lorenzo P, Möricke A")
+
+
+def test_script_in_an_abstract_is_stored_as_text():
+    page = (
+        "<!doctype html><html><head><title>A page</title>"
+        '<meta name="citation_title" content="Infant leukemia and scripts">'
+        '<meta name="citation_doi" content="10.1234/script"></head><body>'
+        "<h2>Abstract</h2><p>Infants respond &lt;script&gt;alert(1)&lt;/script&gt; poorly to chemotherapy.</p>"
+        "<script>document.title = 'owned'</script></body></html>"
+    ).encode()
+    only_item(run_import(("script.html", page)))
+    work = Work.objects.get()
+    assert work.abstract == "Infants respond <script>alert(1)</script> poorly to chemotherapy."
+    assert "owned" not in SourceDocument.objects.get().work.abstract
+
+
+def test_command_prints_one_line_per_file_and_fails_when_one_fails(tmp_path, seed_paths, capsys):
+    (tmp_path / "a.txt").write_bytes(seed_paths["004"].read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        call_command("import_sources", str(tmp_path))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("a.txt: created work #%d: 0 references." % Work.objects.get().pk)
+    assert "empty.txt: failed: The file is empty." in lines[1]
+
+
+def test_command_refuses_a_missing_path(tmp_path):
+    with pytest.raises(CommandError, match="No such file or folder"):
+        call_command("import_sources", str(tmp_path / "nope.txt"))
+    assert ImportBatch.objects.count() == 0
