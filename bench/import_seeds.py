@@ -20,7 +20,9 @@ QUEUE = "bench"
 def _setup_django() -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB], capture_output=True, check=False)
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB], capture_output=True, check=False
+    )
     import django
 
     django.setup()

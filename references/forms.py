@@ -39,5 +39,3 @@ class WorkFilterForm(forms.Form):
             return works.none()
         text = self.cleaned_data["q"].strip()
         return works.search(text) if text else works
-
-

@@ -196,11 +196,17 @@ def _sync_citations(work: Work, references: list[Reference]) -> None:
     for ref in references:
         citation = existing.pop(ref.position, None)
         if citation is None:
-            created.append(Citation(citing_work=work, position=ref.position, label=ref.label, raw=ref.raw, doi=ref.doi))
+            created.append(
+                Citation(citing_work=work, position=ref.position, label=ref.label, raw=ref.raw, doi=ref.doi)
+            )
         elif (citation.label, citation.raw, citation.doi) != (ref.label, ref.raw, ref.doi):
             citation.label, citation.raw, citation.doi = ref.label, ref.raw, ref.doi
             citation.parsed, citation.cited_work = {}, None
-            citation.match_state, citation.match_method, citation.match_score = Citation.MatchState.UNMATCHED, "", None
+            citation.match_state, citation.match_method, citation.match_score = (
+                Citation.MatchState.UNMATCHED,
+                "",
+                None,
+            )
             changed.append(citation)
     work.citations.filter(pk__in=[c.pk for c in existing.values()]).delete()
     fields = ["label", "raw", "doi", "parsed", "cited_work", "match_state", "match_method", "match_score"]
@@ -242,9 +248,7 @@ def _describe(plan: SourcePlan) -> str:
     return f"{len(plan.record.references)} references." if plan.record else ""
 
 
-def import_sources(
-    sources: list[SourceFile], *, user: AbstractBaseUser | None, origin: str
-) -> ImportBatch:
+def import_sources(sources: list[SourceFile], *, user: AbstractBaseUser | None, origin: str) -> ImportBatch:
     batch = ImportBatch.objects.create(kind=ImportBatch.Kind.SOURCES, origin=origin, created_by=user)
     for source in sources:
         import_source_file(batch=batch, source=source)

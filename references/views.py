@@ -20,7 +20,7 @@ def admin_required(view):
 
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
-    works = form.filter(Work.objects.with_counts())
+    works = form.filter(Work.objects.with_counts().order_by("-year", "title", "pk"))
     page = Paginator(works, 25).get_page(request.GET.get("page"))
     return render(request, "references/work_list.html", {"form": form, "page": page})
 
@@ -45,7 +45,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "references/import_upload.html", {"form": form})
     uploads = form.cleaned_data["files"]
     plans = [plan_source_import(upload) for upload in uploads]
-    staged = [(upload.name, _reread(upload)) for upload, plan in zip(uploads, plans) if plan.importable]
+    staged = [
+        (upload.name, _reread(upload)) for upload, plan in zip(uploads, plans, strict=True) if plan.importable
+    ]
     confirm = ImportConfirmForm(initial={"token": stage_files(request.user.pk, staged)}) if staged else None
     return render(request, "references/import_preview.html", {"plans": plans, "confirm": confirm})
 
@@ -72,5 +74,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
     items = batch.items.select_related("work")
     return render(
-        request, "references/import_batch.html", {"batch": batch, "items": items, "counts": batch.outcome_counts()}
+        request,
+        "references/import_batch.html",
+        {"batch": batch, "items": items, "counts": batch.outcome_counts()},
     )

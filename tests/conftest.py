@@ -68,8 +68,22 @@ def celery_worker(django_db_setup, django_db_blocker, test_queue):
     with django_db_blocker.unblock():
         env = {**os.environ, "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "0"}
     name = f"{test_queue}@localhost"
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", test_queue,
-               "-n", name, "--without-gossip", "--without-mingle", "--loglevel=info"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "-Q",
+        test_queue,
+        "-n",
+        name,
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=info",
+    ]
     log = open(ROOT / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

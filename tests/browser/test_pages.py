@@ -39,7 +39,7 @@ def test_admin_previews_then_imports_a_page(live_server, page, importer, seed_pa
     expect(page.locator(".plan .title")).to_have_text("Relapsed Acute Lymphoblastic Leukemia")
     expect(page.locator(".plan .badge")).to_have_text("new work")
     assert Work.objects.count() == 0
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("table.items")).to_contain_text("Created")
     page.get_by_role("link", name=re.compile("Relapsed Acute")).click()
     expect(page.locator(".authors")).to_have_text(re.compile(r"Jasmeet Sidhu\s+et al\."))

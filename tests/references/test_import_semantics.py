@@ -24,7 +24,9 @@ def only_item(batch: ImportBatch) -> ImportItem:
 
 def updated_springer_page(seed_paths) -> bytes:
     text = seed_paths["000"].read_text(encoding="utf-8")
-    text = text.replace("novel treatment approaches in development.", "novel treatment approaches now in trials.")
+    text = text.replace(
+        "novel treatment approaches in development.", "novel treatment approaches now in trials."
+    )
     extra = "  76. Doe J. An added reference. Blood. 2023;141(1):1–2.\n\n    Google Scholar \n\n"
     return text.replace("Download references", extra + "Download references").encode()
 
@@ -33,10 +35,18 @@ def test_import_records_who_when_file_hash_and_counts(seed_paths, admin_user):
     batch = run_import(("000.txt", seed_paths["000"].read_bytes()), user=admin_user)
     item = only_item(batch)
     assert batch.created_by == admin_user and batch.finished_at is not None
-    assert (item.outcome, item.reference_count, item.size) == ("created", 75, seed_paths["000"].stat().st_size)
+    assert (item.outcome, item.reference_count, item.size) == (
+        "created",
+        75,
+        seed_paths["000"].stat().st_size,
+    )
     assert len(item.sha256) == 64
     document = SourceDocument.objects.get()
-    assert (document.sha256, document.imported_by, document.page_kind) == (item.sha256, admin_user, "springer-chapter")
+    assert (document.sha256, document.imported_by, document.page_kind) == (
+        item.sha256,
+        admin_user,
+        "springer-chapter",
+    )
 
 
 def test_updated_page_updates_the_work_and_keeps_annotations(seed_paths, admin_user):
@@ -44,7 +54,9 @@ def test_updated_page_updates_the_work_and_keeps_annotations(seed_paths, admin_u
     work = Work.objects.get()
     kept_citation = work.citations.get(position=3)
     annotation = Annotation.objects.create(
-        work=work, finding=Finding.objects.get(label="KMT2A-r"), evidence="Rearrangement of the KMT2A gene",
+        work=work,
+        finding=Finding.objects.get(label="KMT2A-r"),
+        evidence="Rearrangement of the KMT2A gene",
         created_by=admin_user,
     )
     batch = run_import(("000-v2.txt", updated_springer_page(seed_paths)))
@@ -108,7 +120,7 @@ def test_windows_1251_page_imports_as_correct_cyrillic():
         "Инфантильный острый В-лимфобластный лейкоз является редким заболеванием у детей первого года жизни. "
         "Он склонен к агрессивному течению и частым рецидивам после трансплантации."
     )
-    page = f"{title}\n\nhttps://doi.org/10.21682/2311-1267-2025-12-4-1-2\n\nАннотация\n\nAbstract\n\n{abstract}\n"
+    page = f"{title}\n\nhttps://doi.org/10.21682/2311-1267-2025-12-4-1-2\n\nАннотация\n\n{abstract}\n"
     item = only_item(run_import(("ru.txt", page.encode("cp1251"))))
     assert item.outcome == "created", item.message
     work = Work.objects.get()
@@ -122,17 +134,19 @@ def test_latin_1_page_imports_with_its_accents(seed_paths):
     text = text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2022", "*").replace("\u00a9", "(c)")
     item = only_item(run_import(("latin1.txt", text.encode("latin-1"))))
     assert item.outcome == "created", item.message
-    assert Citation.objects.get(position=10).raw.startswith("van der Linden MH, Valsecchi MG, De Lorenzo P, Möricke A")
+    assert Citation.objects.get(position=10).raw.startswith(
+        "van der Linden MH, Valsecchi MG, De Lorenzo P, Möricke A"
+    )
 
 
 def test_script_in_an_abstract_is_stored_as_text():
     page = (
-        "<!doctype html><html><head><title>A page</title>"
-        '<meta name="citation_title" content="Infant leukemia and scripts">'
-        '<meta name="citation_doi" content="10.1234/script"></head><body>'
-        "<h2>Abstract</h2><p>Infants respond &lt;script&gt;alert(1)&lt;/script&gt; poorly to chemotherapy.</p>"
-        "<script>document.title = 'owned'</script></body></html>"
-    ).encode()
+        b"<!doctype html><html><head><title>A page</title>"
+        b'<meta name="citation_title" content="Infant leukemia and scripts">'
+        b'<meta name="citation_doi" content="10.1234/script"></head><body>'
+        b"<h2>Abstract</h2><p>Infants respond &lt;script&gt;alert(1)&lt;/script&gt; poorly to chemotherapy.</p>"
+        b"<script>document.title = 'owned'</script></body></html>"
+    )
     only_item(run_import(("script.html", page)))
     work = Work.objects.get()
     assert work.abstract == "Infants respond <script>alert(1)</script> poorly to chemotherapy."
@@ -146,7 +160,7 @@ def test_command_prints_one_line_per_file_and_fails_when_one_fails(tmp_path, see
         call_command("import_sources", str(tmp_path))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
-    assert lines[0].endswith("a.txt: created work #%d: 0 references." % Work.objects.get().pk)
+    assert lines[0].endswith(f"a.txt: created work #{Work.objects.get().pk}: 0 references.")
     assert "empty.txt: failed: The file is empty." in lines[1]
 
 

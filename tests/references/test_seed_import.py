@@ -138,7 +138,14 @@ def test_catalogue_record_takes_the_full_summary_not_the_teaser(imported):
     assert "Full description" not in record.abstract
     assert record.publisher == "The Korean Society of Pediatric Hematology-Oncology"
     assert record.issns == ["2233-5250"]
-    assert [a.family for a in record.authors] == ["Zhumatayev", "Yalcin", "Celen", "Uygun", "Karasu", "Yesilipek"]
+    assert [a.family for a in record.authors] == [
+        "Zhumatayev",
+        "Yalcin",
+        "Celen",
+        "Uygun",
+        "Karasu",
+        "Yesilipek",
+    ]
 
 
 def test_pubmed_abstract_page_keeps_mesh_terms(imported):
@@ -152,8 +159,7 @@ def test_pubmed_abstract_page_keeps_mesh_terms(imported):
 
 def _snapshot() -> list:
     return [
-        list(model.objects.order_by("pk").values())
-        for model in (Work, Contributor, Citation, SourceDocument)
+        list(model.objects.order_by("pk").values()) for model in (Work, Contributor, Citation, SourceDocument)
     ]
 
 

@@ -103,8 +103,13 @@ def test_preview_reports_errors_and_offers_nothing_to_import(client, importer):
     empty = SimpleUploadedFile("empty.txt", b"", content_type="text/plain")
     response = client.post(IMPORT_URL, {"files": [empty]})
     assert response.status_code == 200
+    assert "The submitted file is empty." in response.text
+    binary = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n\x00\x01", content_type="application/pdf")
+    response = client.post(IMPORT_URL, {"files": [binary]})
     assert response.context["confirm"] is None
+    assert "This is a PDF file" in response.text
     assert "Nothing to import" in response.text
+    assert Work.objects.count() == ImportBatch.objects.count() == 0
 
 
 def test_a_token_from_another_user_imports_nothing(client, importer, admin_user, seed_paths):
