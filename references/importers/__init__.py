@@ -1,0 +1,28 @@
+"""Turn a saved web page (text copied from a browser, or saved HTML) into a SourceRecord.
+
+page = decode_page(data)      # bytes -> DecodedPage, or PageRejected
+record = parse_page(page)     # DecodedPage -> SourceRecord, or PageRejected
+"""
+
+from __future__ import annotations
+
+from .decoding import decode_page
+from .detect import parse_lines
+from .html import html_page
+from .meta import apply_meta
+from .records import DecodedPage, PageRejected, Person, Reference, SourceRecord
+from .text import page_from_text
+
+__all__ = ["DecodedPage", "PageRejected", "Person", "Reference", "SourceRecord", "decode_page", "parse_page"]
+
+_NOTHING = "Nothing recognisable in this file: no DOI, no abstract and no known page layout."
+
+
+def parse_page(page: DecodedPage) -> SourceRecord:
+    """Parse a decoded page with the parser that fits its layout; meta tags of HTML fill the gaps."""
+    text = html_page(page.text) if page.file_format == "html" else page_from_text(page.text)
+    record = parse_lines(text)
+    apply_meta(record, text)
+    if record.page_kind == "generic" and not (record.doi or record.abstract):
+        raise PageRejected(_NOTHING)
+    return record
