@@ -2,7 +2,10 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from .models import WorkQuerySet
+from .importers import PageRejected, decode_page
+from .models import Work, WorkQuerySet
+from .reflists import UnknownWork, find_citing_work
+from .refparse import FORMAT_CHOICES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,9 +36,57 @@ class WorkFilterForm(forms.Form):
     """The one filter for the work list (and, later, the export and the API)."""
 
     q = forms.CharField(required=False, max_length=500, label="Search")
+    scope = forms.ChoiceField(
+        choices=[("sources", "Imported sources"), ("all", "All works, cited ones included")], required=False
+    )
 
     def filter(self, works: WorkQuerySet) -> WorkQuerySet:
         if not self.is_valid():
             return works.none()
+        works = works.active()
+        if self.cleaned_data["scope"] != "all":
+            works = works.sources()
         text = self.cleaned_data["q"].strip()
         return works.search(text) if text else works
+
+
+class ReferenceListForm(forms.Form):
+    into = forms.CharField(label="Citing work", help_text="Its id or DOI.", max_length=300)
+    format = forms.ChoiceField(
+        choices=[("", "Detect"), *((name, name) for name in FORMAT_CHOICES)], required=False
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), required=False, label="Paste the list")
+    file = forms.FileField(required=False, label="or upload a file")
+
+    def clean_into(self) -> Work:
+        try:
+            return find_citing_work(self.cleaned_data["into"])
+        except UnknownWork as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                raise forms.ValidationError(
+                    f"The file is larger than {filesizeformat(settings.IMPORT_MAX_BYTES)}."
+                )
+            try:
+                data["text"] = decode_page(upload.read()).text
+            except PageRejected as rejection:
+                raise forms.ValidationError(str(rejection)) from rejection
+        if not data.get("text", "").strip():
+            raise forms.ValidationError("Paste a reference list or upload a file.")
+        data["file_name"] = upload.name if upload else "pasted list"
+        return data
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(label="Merge into work id", min_value=1)
+
+    def clean_target(self) -> Work:
+        work = Work.objects.active().filter(pk=self.cleaned_data["target"]).first()
+        if work is None:
+            raise forms.ValidationError("No such work, or it was merged into another.")
+        return work

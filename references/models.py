@@ -6,12 +6,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from .importers.records import SourceRecord
+from .matching import Keys, best_title_match, family_key, title_key
 
 
 class WorkType(models.TextChoices):
@@ -42,6 +43,14 @@ def text_list() -> ArrayField:
 
 
 class WorkQuerySet(models.QuerySet):
+    def active(self) -> WorkQuerySet:
+        """Works not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+    def sources(self) -> WorkQuerySet:
+        """Works imported from a page, as opposed to those known only from citations."""
+        return self.filter(Exists(SourceDocument.objects.filter(work=OuterRef("pk"))))
+
     def search(self, text: str) -> WorkQuerySet:
         query = SearchQuery(text, search_type="websearch", config="english")
         return (
@@ -51,15 +60,21 @@ class WorkQuerySet(models.QuerySet):
         )
 
     def matching_record(self, record: SourceRecord) -> Work | None:
-        """The Work a page describes: by DOI, else PMID, else the same title and year (and no other DOI)."""
+        """The Work a page describes: by DOI, else PMID, else by title, year and first author."""
         if record.doi and (work := self.filter(doi=record.doi).first()):
             return work
         if record.pmid and (work := self.filter(pmid=record.pmid).first()):
             return work
-        if not (record.title and record.year):
-            return None
-        same_doi = Q(doi="") | Q(doi=record.doi)
-        return self.filter(same_doi, title__iexact=record.title, year=record.year).first()
+        first_author = family_key(record.authors[0].family) if record.authors else ""
+        keys = Keys(title_key(record.title), record.year, first_author)
+        same_title_or_author = Q(title_key=keys.title) | (
+            Q(first_author_key=first_author) if first_author else Q()
+        )
+        candidates = self.active().filter(
+            Q(doi="") | Q(doi=record.doi), same_title_or_author, year=record.year
+        )
+        match = best_title_match(keys, {work.pk: work.match_keys for work in candidates})
+        return self.get(pk=match.work_id) if match else None
 
     def update_search_vectors(self) -> int:
         """Weighted full-text vectors: title first, then keywords and authors, then journal and abstract."""
@@ -114,6 +129,12 @@ class Work(models.Model):
         max_length=20, choices=EnrichmentState, default=EnrichmentState.NOT_ENRICHED
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    # Normalised forms for matching citations to works (references.matching); kept by references.services.
+    title_key = models.CharField(max_length=500, blank=True, editable=False)
+    first_author_key = models.CharField(max_length=100, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_works", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,13 +147,27 @@ class Work(models.Model):
             models.CheckConstraint(condition=Q(doi=Lower("doi")), name="work_doi_lowercase"),
             models.UniqueConstraint(fields=["pmid"], condition=~Q(pmid=""), name="work_pmid_unique"),
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="work_search_vector")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="work_search_vector"),
+            models.Index(fields=["first_author_key", "year"], name="work_author_year"),
+            models.Index(fields=["title_key"], name="work_title_key"),
+        ]
 
     def __str__(self) -> str:
         return self.title[:80]
 
     def get_absolute_url(self) -> str:
         return reverse("references:work-detail", args=[self.pk])
+
+    def refresh_match_keys(self, first_author_family: str | None = None) -> None:
+        """Recompute the matching keys; pass the first author's family name when it changed."""
+        self.title_key = title_key(self.title)
+        if first_author_family is not None:
+            self.first_author_key = family_key(first_author_family)
+
+    @property
+    def match_keys(self) -> Keys:
+        return Keys(self.title_key, self.year, self.first_author_key)
 
     @property
     def doi_url(self) -> str:
@@ -293,3 +328,31 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.label or self.position}] {self.raw[:60]}"
+
+
+class WorkMerge(models.Model):
+    """A curator's merge of a duplicate into a work, with what moved, so that it can be undone."""
+
+    target = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="merges_received")
+    duplicate = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="merges_given")
+    moved_citation_ids = ArrayField(models.BigIntegerField(), default=list)
+    moved_annotation_ids = ArrayField(models.BigIntegerField(), default=list)
+    filled_fields = models.JSONField(
+        default=dict, help_text="Target fields filled from the duplicate: old values."
+    )
+    duplicate_doi = models.CharField(max_length=255, blank=True)
+    duplicate_pmid = models.CharField(max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(target=F("duplicate")), name="merge_into_another_work"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.duplicate_id} merged into #{self.target_id}"

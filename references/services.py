@@ -14,7 +14,10 @@ from django.template.defaultfilters import filesizeformat
 
 from .importers import PageRejected, decode_page, parse_page
 from .importers.records import DecodedPage, Person, Reference, SourceRecord
+from .linking import link_citations
 from .models import Citation, Contributor, ImportBatch, ImportItem, SourceDocument, Work
+from .refparse.records import ParsedReference
+from .refparse.text import parse_reference
 from .tasks import index_work
 
 Outcome = ImportItem.Outcome
@@ -169,13 +172,15 @@ def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
     changed = list(fields) if is_new else [name for name in plan.changes if name in fields]
     for name in changed:
         setattr(work, name, fields[name])
-    work.save(update_fields=None if is_new else [*changed, "updated_at"])
-    if is_new or "authors" in plan.changes:
+    authors_changed = is_new or "authors" in plan.changes
+    work.refresh_match_keys(record.authors[0].family if authors_changed and record.authors else None)
+    work.save(update_fields=None if is_new else [*changed, "title_key", "first_author_key", "updated_at"])
+    if authors_changed:
         _replace_contributors(work, Contributor.Role.AUTHOR, record.authors)
     if is_new or "editors" in plan.changes:
         _replace_contributors(work, Contributor.Role.EDITOR, record.editors)
     if is_new or "references" in plan.changes:
-        _sync_citations(work, record.references)
+        sync_citations(work, [CitationEntry.from_page(ref) for ref in record.references])
     _store_document(plan, work, batch)
     index_work.delay_on_commit(work.pk)
     return work
@@ -189,29 +194,38 @@ def _replace_contributors(work: Work, role: str, people: list[Person]) -> None:
     )
 
 
-def _sync_citations(work: Work, references: list[Reference]) -> None:
-    """Keep citations whose text is unchanged (and their matches); rewrite the rest."""
+@dataclass(frozen=True)
+class CitationEntry:
+    """One entry of a reference list, as the citing work's citation at this position should read."""
+
+    position: int
+    raw: str
+    label: str = ""
+    doi: str = ""
+    parsed: ParsedReference | None = None  # None: parse the raw string
+
+    @classmethod
+    def from_page(cls, ref: Reference) -> CitationEntry:
+        return cls(ref.position, ref.raw, ref.label, ref.doi)
+
+
+def sync_citations(work: Work, entries: list[CitationEntry]) -> None:
+    """Keep citations whose text is unchanged (and their links); rewrite the rest and link them anew."""
     existing = {c.position: c for c in work.citations.all()}
     changed, created = [], []
-    for ref in references:
-        citation = existing.pop(ref.position, None)
+    for entry in entries:
+        citation = existing.pop(entry.position, None)
         if citation is None:
-            created.append(
-                Citation(citing_work=work, position=ref.position, label=ref.label, raw=ref.raw, doi=ref.doi)
-            )
-        elif (citation.label, citation.raw, citation.doi) != (ref.label, ref.raw, ref.doi):
-            citation.label, citation.raw, citation.doi = ref.label, ref.raw, ref.doi
-            citation.parsed, citation.cited_work = {}, None
-            citation.match_state, citation.match_method, citation.match_score = (
-                Citation.MatchState.UNMATCHED,
-                "",
-                None,
-            )
-            changed.append(citation)
+            citation = Citation(citing_work=work, position=entry.position)
+            created.append((citation, entry))
+        elif (citation.label, citation.raw, citation.doi) != (entry.label, entry.raw, entry.doi):
+            changed.append((citation, entry))
+        else:
+            continue
+        citation.label, citation.raw, citation.doi = entry.label, entry.raw, entry.doi
     work.citations.filter(pk__in=[c.pk for c in existing.values()]).delete()
-    fields = ["label", "raw", "doi", "parsed", "cited_work", "match_state", "match_method", "match_score"]
-    Citation.objects.bulk_update(changed, [*fields, "updated_at"])
-    Citation.objects.bulk_create(created)
+    Citation.objects.bulk_create([citation for citation, _ in created])
+    link_citations([(c, entry.parsed or parse_reference(c.raw)) for c, entry in [*changed, *created]])
 
 
 def _store_document(plan: SourcePlan, work: Work, batch: ImportBatch) -> None:

@@ -5,17 +5,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .forms import ImportConfirmForm, SourceUploadForm, WorkFilterForm
-from .models import ImportBatch, Work
+from .forms import ImportConfirmForm, MergeForm, ReferenceListForm, SourceUploadForm, WorkFilterForm
+from .merging import MergeRefused, merge_works, undo_merge
+from .models import ImportBatch, Work, WorkMerge
+from .reflists import import_reference_list, plan_reference_list
 from .services import import_sources, plan_source_import
-from .staging import stage_files, take_staged_files
+from .staging import stage, stage_files, take_staged, take_staged_files
 
 IMPORT_PERMISSION = "references.add_importbatch"
+MERGE_PERMISSION = "references.add_workmerge"
 
 
 def admin_required(view):
     """Anonymous users go to the login page; signed-in users without the import permission get 403."""
     return login_required(permission_required(IMPORT_PERMISSION, raise_exception=True)(view))
+
+
+def curator_required(view):
+    return login_required(permission_required(MERGE_PERMISSION, raise_exception=True)(view))
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
@@ -34,6 +41,8 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "citations": work.citations.select_related("cited_work"),
         "cited_by": work.cited_by.select_related("citing_work"),
         "documents": work.source_documents.only("file_name", "imported_at", "page_kind"),
+        "merges": WorkMerge.objects.filter(target=work, undone_at__isnull=True).select_related("duplicate"),
+        "merge_form": MergeForm(),
     }
     return render(request, "references/work_detail.html", context)
 
@@ -78,3 +87,74 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         "references/import_batch.html",
         {"batch": batch, "items": items, "counts": batch.outcome_counts()},
     )
+
+
+@admin_required
+def import_references(request: HttpRequest) -> HttpResponse:
+    form = ReferenceListForm(request.POST or None, request.FILES or None)
+    if not form.is_valid():
+        return render(request, "references/import_references.html", {"form": form})
+    data = form.cleaned_data
+    parsed = plan_reference_list(data["text"], format=data["format"] or None)
+    payload = {
+        "into": data["into"].pk,
+        "text": data["text"],
+        "format": parsed.format,
+        "file_name": data["file_name"],
+    }
+    confirm = (
+        ImportConfirmForm(initial={"token": stage(request.user.pk, payload)}) if parsed.references else None
+    )
+    context = {"parsed": parsed, "into": data["into"], "confirm": confirm}
+    return render(request, "references/import_references_preview.html", context)
+
+
+@admin_required
+@require_POST
+def import_references_confirm(request: HttpRequest) -> HttpResponse:
+    form = ImportConfirmForm(request.POST)
+    staged = take_staged(request.user.pk, form.data.get("token", "")) if form.is_valid() else None
+    if staged is None:
+        messages.error(request, "This preview has expired or was already imported. Paste the list again.")
+        return redirect("references:import-references")
+    into = get_object_or_404(Work.objects.active(), pk=staged["into"])
+    parsed = plan_reference_list(staged["text"], format=staged["format"])
+    batch = import_reference_list(
+        into=into,
+        parsed=parsed,
+        text=staged["text"],
+        file_name=staged["file_name"],
+        user=request.user,
+        origin=ImportBatch.Origin.WEB,
+    )
+    return redirect(batch)
+
+
+@curator_required
+@require_POST
+def work_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    duplicate = get_object_or_404(Work, pk=pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("target", ["Choose the work to merge into."])))
+        return redirect(duplicate)
+    try:
+        merge_works(duplicate=duplicate, target=form.cleaned_data["target"], user=request.user)
+    except MergeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(duplicate)
+    messages.success(request, f"Merged #{duplicate.pk} into this work. You can undo it below.")
+    return redirect(form.cleaned_data["target"])
+
+
+@curator_required
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = get_object_or_404(WorkMerge, pk=pk)
+    try:
+        undo_merge(merge=merge)
+    except MergeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Merge undone: #{merge.duplicate_id} is a work of its own again.")
+    return redirect(merge.target)

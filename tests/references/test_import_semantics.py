@@ -51,7 +51,7 @@ def test_import_records_who_when_file_hash_and_counts(seed_paths, admin_user):
 
 def test_updated_page_updates_the_work_and_keeps_annotations(seed_paths, admin_user):
     run_import(("000.txt", seed_paths["000"].read_bytes()))
-    work = Work.objects.get()
+    work = Work.objects.sources().get()
     kept_citation = work.citations.get(position=3)
     annotation = Annotation.objects.create(
         work=work,
@@ -69,7 +69,7 @@ def test_updated_page_updates_the_work_and_keeps_annotations(seed_paths, admin_u
     assert work.citations.get(position=76).raw == "Doe J. An added reference. Blood. 2023;141(1):1–2."
     assert work.citations.get(position=3).pk == kept_citation.pk
     assert Annotation.objects.get() == annotation
-    assert Work.objects.count() == 1 and SourceDocument.objects.count() == 2
+    assert Work.objects.sources().count() == 1 and SourceDocument.objects.count() == 2
 
 
 def test_a_failing_file_writes_nothing_and_the_others_still_import(seed_paths):
@@ -123,7 +123,7 @@ def test_windows_1251_page_imports_as_correct_cyrillic():
     page = f"{title}\n\nhttps://doi.org/10.21682/2311-1267-2025-12-4-1-2\n\nАннотация\n\n{abstract}\n"
     item = only_item(run_import(("ru.txt", page.encode("cp1251"))))
     assert item.outcome == "created", item.message
-    work = Work.objects.get()
+    work = Work.objects.sources().get()
     assert work.title == title
     assert work.abstract == abstract
     assert SourceDocument.objects.get().encoding.replace("_", "-").lower() in {"windows-1251", "cp1251"}
@@ -148,7 +148,7 @@ def test_script_in_an_abstract_is_stored_as_text():
         b"<script>document.title = 'owned'</script></body></html>"
     )
     only_item(run_import(("script.html", page)))
-    work = Work.objects.get()
+    work = Work.objects.sources().get()
     assert work.abstract == "Infants respond <script>alert(1)</script> poorly to chemotherapy."
     assert "owned" not in SourceDocument.objects.get().work.abstract
 
@@ -160,7 +160,7 @@ def test_command_prints_one_line_per_file_and_fails_when_one_fails(tmp_path, see
         call_command("import_sources", str(tmp_path))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
-    assert lines[0].endswith(f"a.txt: created work #{Work.objects.get().pk}: 0 references.")
+    assert lines[0].endswith(f"a.txt: created work #{Work.objects.sources().get().pk}: 0 references.")
     assert "empty.txt: failed: The file is empty." in lines[1]
 
 

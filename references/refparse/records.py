@@ -1,0 +1,70 @@
+"""Plain records of parsed reference lists: no ORM, no HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Reference types; the values match references.models.WorkType.
+JOURNAL_ARTICLE = "journal-article"
+BOOK = "book"
+BOOK_CHAPTER = "book-chapter"
+REPORT = "report"
+CONFERENCE_ABSTRACT = "conference-abstract"
+WEB_PAGE = "web-page"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Name:
+    family: str
+    given: str = ""  # full given names when printed, else initials like "E.H." (dots, no spaces)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the input, said so a curator can find and fix it."""
+
+    message: str
+    line: int | None = None  # 1-based line of the input where the entry starts
+    entry: str = ""  # the entry's key, number or first words
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (f"line {self.line}" if self.line else "", self.entry) if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class ParsedReference:
+    raw: str  # the reference as given (for structured formats: a one-line rendering of the entry)
+    line: int | None = None  # 1-based line of the input where it starts
+    label: str = ""  # the printed number, BibTeX key or RIS ID
+    authors: list[Name] = field(default_factory=list)
+    et_al: bool = False
+    editors: list[Name] = field(default_factory=list)
+    title: str = ""
+    container_title: str = ""  # journal, book or proceedings title
+    year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    page_first: str = ""
+    page_last: str = ""  # "" for a single page; abbreviated ranges expanded ("2246–56" -> "2256")
+    elocator: str = ""  # e.g. "e27057", when the reference has no page range
+    publisher: str = ""
+    location: str = ""
+    doi: str = ""  # lower-cased, no prefix
+    pmid: str = ""
+    pmcid: str = ""  # "PMC1234567"
+    url: str = ""
+    work_type: str = JOURNAL_ARTICLE
+    problems: list[Problem] = field(default_factory=list)  # e.g. "no year found"
+
+    @property
+    def pages(self) -> str:
+        return f"{self.page_first}-{self.page_last}" if self.page_last else self.page_first or self.elocator
+
+
+@dataclass
+class ParsedList:
+    format: str  # text | bibtex | ris | medline | csljson | ids
+    references: list[ParsedReference] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # entries that could not be read at all

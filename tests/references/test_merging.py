@@ -1,0 +1,69 @@
+"""Curators merge two works by hand, and undo it."""
+
+import pytest
+from django.urls import reverse
+
+from curation.models import Annotation, Finding
+from references.merging import MergeRefused, merge_works, undo_merge
+from references.models import Citation, Work, WorkMerge
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair():
+    citing = Work.objects.create(title="Citing")
+    target = Work.objects.create(title="Interfant-99", year=2007)
+    duplicate = Work.objects.create(title="Interfant 99", doi="10.1016/s0140-6736(07)61126-x", volume="370")
+    citation = Citation.objects.create(citing_work=citing, position=1, raw="Pieters R.", cited_work=duplicate)
+    annotation = Annotation.objects.create(work=duplicate, finding=Finding.objects.get(label="infant"))
+    return target, duplicate, citation, annotation
+
+
+def test_merge_moves_citations_annotations_and_fills_blanks(pair, admin_user):
+    target, duplicate, citation, annotation = pair
+    merge_works(duplicate=duplicate, target=target, user=admin_user)
+    target.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert Citation.objects.get(pk=citation.pk).cited_work == target
+    assert Annotation.objects.get(pk=annotation.pk).work == target
+    assert (target.doi, target.volume, target.year) == ("10.1016/s0140-6736(07)61126-x", "370", 2007)
+    assert (duplicate.merged_into, duplicate.doi) == (target, "")
+    assert list(Work.objects.active()) == list(Work.objects.exclude(pk=duplicate.pk))
+
+
+def test_undo_restores_both_works_exactly(pair, admin_user):
+    target, duplicate, citation, annotation = pair
+    before = {w.pk: (w.doi, w.volume, w.year, w.merged_into_id) for w in Work.objects.all()}
+    merge = merge_works(duplicate=duplicate, target=target, user=admin_user)
+    undo_merge(merge=merge)
+    after = {w.pk: (w.doi, w.volume, w.year, w.merged_into_id) for w in Work.objects.all()}
+    assert after == before
+    assert Citation.objects.get(pk=citation.pk).cited_work == duplicate
+    assert Annotation.objects.get(pk=annotation.pk).work == duplicate
+    with pytest.raises(MergeRefused):
+        undo_merge(merge=merge)
+
+
+def test_a_work_cannot_be_merged_into_itself_or_twice(pair, admin_user):
+    target, duplicate, *_ = pair
+    with pytest.raises(MergeRefused):
+        merge_works(duplicate=target, target=target, user=admin_user)
+    merge_works(duplicate=duplicate, target=target, user=admin_user)
+    with pytest.raises(MergeRefused):
+        merge_works(duplicate=duplicate, target=target, user=admin_user)
+
+
+def test_merge_and_undo_through_the_work_page(client, pair, admin_user, reader):
+    target, duplicate, citation, _ = pair
+    url = reverse("references:work-merge", args=[duplicate.pk])
+    client.force_login(reader)
+    assert client.post(url, {"target": target.pk}).status_code == 403
+    client.force_login(admin_user)
+    response = client.post(url, {"target": target.pk}, follow=True)
+    assert "You can undo it below" in response.text
+    merge = WorkMerge.objects.get()
+    client.post(reverse("references:merge-undo", args=[merge.pk]))
+    assert Citation.objects.get(pk=citation.pk).cited_work == duplicate
+    client.force_login(reader)
+    assert client.post(reverse("references:merge-undo", args=[merge.pk])).status_code == 403

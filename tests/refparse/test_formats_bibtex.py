@@ -1,0 +1,404 @@
+"""BibTeX reference lists: every field, LaTeX decoding, entry types and the problems a curator sees."""
+
+from pathlib import Path
+
+import pytest
+
+from references.refparse.formats import parse_structured
+from references.refparse.records import (
+    BOOK,
+    BOOK_CHAPTER,
+    CONFERENCE_ABSTRACT,
+    JOURNAL_ARTICLE,
+    OTHER,
+    REPORT,
+    WEB_PAGE,
+    Name,
+    ParsedReference,
+    Problem,
+)
+
+CROSSREF = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "crossref"
+
+INTERFANT_BIB = r"""% Interfant reading list, exported from the reference manager
+@article{pieters2007,
+  author    = {Pieters, Rob and Schrappe, Martin and De Lorenzo, Paola and others},
+  title     = {A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia
+               ({Interfant-99}): an observational study and a multicentre randomised trial},
+  journal   = {Lancet},
+  year      = {2007},
+  month     = jul,
+  volume    = {370},
+  number    = {9583},
+  pages     = {240--250},
+  doi       = {10.1016/S0140-6736(07)61126-X},
+  pmid      = {17658395},
+}
+
+@article{vanderlinden2009,
+  author  = {van der Linden, Marieke H. and Valsecchi, Maria Grazia and M{\"o}ricke, Anja and Pieters, Rob},
+  title   = {Outcome of congenital acute lymphoblastic leukemia treated on the {Interfant-99} protocol},
+  journal = "Blood",
+  year    = 2009,
+  volume  = 114,
+  pages   = {3764--8},
+  url     = {https://doi.org/10.1182%2Fblood-2009-02-204214},
+}
+
+@article{mejstrikova2017,
+  author       = {Mejst{\v{r}}{\'\i}kov{\'a}, Ester and Hrusak, Ondrej and Borowitz, Michael J. and
+                  von Stackelberg, Arend and Locatelli, Franco},
+  title        = {{CD19}-negative relapse of pediatric {B}-cell precursor acute lymphoblastic leukemia
+                  following blinatumomab treatment},
+  journaltitle = {Blood Cancer J},
+  date         = {2017-12},
+  volume       = {7},
+  number       = {12},
+  pages        = {659},
+  doi          = {https://doi.org/10.1038/s41408-017-0023-x},
+}
+
+@book{heim1987,
+  author    = {Heim, Sverre and Mitelman, Felix},
+  title     = {Cancer Cytogenetics},
+  publisher = {Alan R. Liss},
+  address   = {New York},
+  year      = {1987},
+}
+"""
+
+PIETERS_RAW = (
+    "Pieters R, Schrappe M, De Lorenzo P, et al. A treatment protocol for infants younger than 1 year with "
+    "acute lymphoblastic leukaemia (Interfant-99): an observational study and a multicentre randomised trial. "
+    "Lancet. 2007;370(9583):240-250. doi:10.1016/s0140-6736(07)61126-x"
+)
+
+
+def parse(text: str):
+    return parse_structured(text, "bibtex")
+
+
+def test_reads_every_field_of_a_journal_article():
+    parsed = parse(INTERFANT_BIB)
+    assert parsed.format == "bibtex"
+    assert parsed.problems == []
+    assert parsed.references[0] == ParsedReference(
+        raw=PIETERS_RAW,
+        line=2,
+        label="pieters2007",
+        authors=[Name("Pieters", "Rob"), Name("Schrappe", "Martin"), Name("De Lorenzo", "Paola")],
+        et_al=True,
+        title="A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia "
+        "(Interfant-99): an observational study and a multicentre randomised trial",
+        container_title="Lancet",
+        year=2007,
+        volume="370",
+        issue="9583",
+        page_first="240",
+        page_last="250",
+        doi="10.1016/s0140-6736(07)61126-x",
+        pmid="17658395",
+        work_type=JOURNAL_ARTICLE,
+    )
+
+
+def test_decodes_latex_accents_particles_and_a_doi_url():
+    vanderlinden, mejstrikova = parse(INTERFANT_BIB).references[1:3]
+    assert vanderlinden == ParsedReference(
+        raw="van der Linden MH, Valsecchi MG, Möricke A, Pieters R. Outcome of congenital acute lymphoblastic "
+        "leukemia treated on the Interfant-99 protocol. Blood. 2009;114:3764-3768. "
+        "doi:10.1182/blood-2009-02-204214",
+        line=16,
+        label="vanderlinden2009",
+        authors=[
+            Name("van der Linden", "Marieke H."),
+            Name("Valsecchi", "Maria Grazia"),
+            Name("Möricke", "Anja"),
+            Name("Pieters", "Rob"),
+        ],
+        title="Outcome of congenital acute lymphoblastic leukemia treated on the Interfant-99 protocol",
+        container_title="Blood",
+        year=2009,
+        volume="114",
+        page_first="3764",
+        page_last="3768",
+        doi="10.1182/blood-2009-02-204214",
+        url="https://doi.org/10.1182%2Fblood-2009-02-204214",
+    )
+    assert mejstrikova == ParsedReference(
+        raw="Mejstříková E, Hrusak O, Borowitz MJ, von Stackelberg A, Locatelli F. CD19-negative relapse of "
+        "pediatric B-cell precursor acute lymphoblastic leukemia following blinatumomab treatment. "
+        "Blood Cancer J. 2017;7(12):659. doi:10.1038/s41408-017-0023-x",
+        line=26,
+        label="mejstrikova2017",
+        authors=[
+            Name("Mejstříková", "Ester"),
+            Name("Hrusak", "Ondrej"),
+            Name("Borowitz", "Michael J."),
+            Name("von Stackelberg", "Arend"),
+            Name("Locatelli", "Franco"),
+        ],
+        title="CD19-negative relapse of pediatric B-cell precursor acute lymphoblastic leukemia following "
+        "blinatumomab treatment",
+        container_title="Blood Cancer J",
+        year=2017,
+        volume="7",
+        issue="12",
+        page_first="659",
+        doi="10.1038/s41408-017-0023-x",
+    )
+
+
+def test_reads_a_book():
+    assert parse(INTERFANT_BIB).references[3] == ParsedReference(
+        raw="Heim S, Mitelman F. Cancer Cytogenetics. New York: Alan R. Liss; 1987.",
+        line=39,
+        label="heim1987",
+        authors=[Name("Heim", "Sverre"), Name("Mitelman", "Felix")],
+        title="Cancer Cytogenetics",
+        year=1987,
+        publisher="Alan R. Liss",
+        location="New York",
+        work_type=BOOK,
+    )
+
+
+def test_reads_a_chapter_with_its_editors():
+    chapter = r"""@incollection{breese2022,
+  author    = {Breese, Erin H. and Kotecha, Rishi S. and Guest, Erin M.},
+  editor    = {Litzow, Mark R. and Raetz, Elizabeth A.},
+  title     = {Acute Lymphoblastic Leukemia in Infants: A Distinctive, High-Risk Subtype of Childhood
+               Acute Lymphoblastic Leukemia},
+  booktitle = {Clinical Management of Acute Lymphoblastic Leukemia},
+  publisher = {Springer},
+  address   = {Cham},
+  year      = {2022},
+  doi       = {10.1007/978-3-030-85147-7\_6},
+}"""
+    assert parse(chapter).references == [
+        ParsedReference(
+            raw="Breese EH, Kotecha RS, Guest EM. Acute Lymphoblastic Leukemia in Infants: A Distinctive, "
+            "High-Risk Subtype of Childhood Acute Lymphoblastic Leukemia. In: Litzow MR, Raetz EA, editors. "
+            "Clinical Management of Acute Lymphoblastic Leukemia. Cham: Springer; 2022. "
+            "doi:10.1007/978-3-030-85147-7_6",
+            line=1,
+            label="breese2022",
+            authors=[Name("Breese", "Erin H."), Name("Kotecha", "Rishi S."), Name("Guest", "Erin M.")],
+            editors=[Name("Litzow", "Mark R."), Name("Raetz", "Elizabeth A.")],
+            title="Acute Lymphoblastic Leukemia in Infants: A Distinctive, High-Risk Subtype of Childhood "
+            "Acute Lymphoblastic Leukemia",
+            container_title="Clinical Management of Acute Lymphoblastic Leukemia",
+            year=2022,
+            publisher="Springer",
+            location="Cham",
+            doi="10.1007/978-3-030-85147-7_6",
+            work_type=BOOK_CHAPTER,
+        )
+    ]
+
+
+def test_reads_a_report_with_a_url_and_a_group_author():
+    report = r"""@techreport{seer2019,
+  author      = {{National Cancer Institute}},
+  title       = {{SEER} Cancer Statistics Review, 1975--2016},
+  institution = {National Cancer Institute},
+  address     = {Bethesda, MD},
+  year        = {2019},
+  url         = {https://seer.cancer.gov/csr/1975_2016/},
+}"""
+    assert parse(report).references == [
+        ParsedReference(
+            raw="National Cancer Institute. SEER Cancer Statistics Review, 1975–2016. Bethesda, MD: National "
+            "Cancer Institute; 2019. Available from: https://seer.cancer.gov/csr/1975_2016/",
+            line=1,
+            label="seer2019",
+            authors=[Name("National Cancer Institute")],
+            title="SEER Cancer Statistics Review, 1975–2016",
+            year=2019,
+            publisher="National Cancer Institute",
+            location="Bethesda, MD",
+            url="https://seer.cancer.gov/csr/1975_2016/",
+            work_type=REPORT,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "work_type"),
+    [
+        ("article", JOURNAL_ARTICLE),
+        ("book", BOOK),
+        ("inbook", BOOK_CHAPTER),
+        ("incollection", BOOK_CHAPTER),
+        ("inproceedings", CONFERENCE_ABSTRACT),
+        ("techreport", REPORT),
+        ("online", WEB_PAGE),
+        ("misc", OTHER),
+        ("phdthesis", OTHER),
+    ],
+)
+def test_maps_entry_types(entry_type, work_type):
+    text = f"@{entry_type}{{key1, title = {{Interfant-06 protocol}}, year = 2019}}"
+    assert parse(text).references[0].work_type == work_type
+
+
+def test_a_misc_entry_with_a_url_is_a_web_page():
+    text = "@misc{interfant, title = {Interfant-21}, url = {https://www.interfant.org/}, year = 2021}"
+    assert parse(text).references[0].work_type == WEB_PAGE
+
+
+def test_reads_pmid_and_pmcid_from_eprint_fields():
+    text = """@article{feng2014, title = {Clinical severity of human infections with avian influenza A(H7N9)
+  virus, winter 2013--2014}, journal = {Euro Surveill}, year = 2014, volume = 19, number = 49, pages = {20984},
+  eprinttype = {pubmed}, eprint = {25523971}, pmcid = {PMC4454636}}"""
+    ref = parse(text).references[0]
+    assert (ref.pmid, ref.pmcid, ref.page_first, ref.page_last) == ("25523971", "PMC4454636", "20984", "")
+
+
+def test_an_eid_is_an_elocator():
+    text = "@article{sadasivan2012, title = {Methylphenidate exposure}, journal = {PLoS ONE}, eid = {e33693}}"
+    ref = parse(text).references[0]
+    assert (ref.elocator, ref.page_first, ref.pages) == ("e33693", "", "e33693")
+
+
+def test_unbalanced_braces_are_reported_with_the_entry_key_and_line_and_the_rest_is_read():
+    text = INTERFANT_BIB.replace(
+        "@book{heim1987", "@article{broken2010,\n  title = {Unclosed {brace,\n\n@book{heim1987"
+    )
+    parsed = parse(text)
+    assert parsed.problems == [
+        Problem("unbalanced braces in entry broken2010 starting at line 39", line=39, entry="broken2010")
+    ]
+    assert [ref.label for ref in parsed.references] == [
+        "pieters2007",
+        "vanderlinden2009",
+        "mejstrikova2017",
+        "heim1987",
+    ]
+    assert parsed.references[3].line == 42
+
+
+def test_an_entry_cut_off_at_the_end_of_the_file_is_reported():
+    parsed = parse(INTERFANT_BIB + "\n@article{mann2010,\n  title = {Improved outcome with")
+    assert parsed.problems == [
+        Problem("unbalanced braces in entry mann2010 starting at line 47", line=47, entry="mann2010")
+    ]
+    assert len(parsed.references) == 4
+
+
+def test_an_entry_without_a_title_is_kept_with_a_problem():
+    parsed = parse("\n@article{mann2010,\n  journal = {Blood}, year = {2010}, volume = {116}\n}\n")
+    assert parsed.problems == []
+    assert parsed.references[0].problems == [Problem("entry has no title", line=2, entry="mann2010")]
+    assert parsed.references[0].raw == "Blood. 2010;116."
+
+
+def test_a_duplicate_key_is_kept_with_a_problem():
+    text = INTERFANT_BIB + "\n@book{heim1987, title = {Cancer Cytogenetics}, edition = 2, year = 1995}\n"
+    parsed = parse(text)
+    duplicate = parsed.references[-1]
+    assert (duplicate.label, duplicate.year, duplicate.line) == ("heim1987", 1995, 47)
+    assert duplicate.problems == [Problem("duplicate key heim1987", line=47, entry="heim1987")]
+    assert parsed.references[3].problems == []
+
+
+def test_a_field_given_twice_is_reported():
+    parsed = parse("@article{x2007, title = {One}, title = {Two}, year = 2007}")
+    assert parsed.references[0].problems == [Problem("field given twice: title", line=1, entry="x2007")]
+
+
+def test_string_macros_and_comments_are_not_entries():
+    text = '@string{lancet = "Lancet"}\n@comment{checked 2024}\n@article{p, title = {T}, journal = lancet}'
+    parsed = parse(text)
+    assert [(ref.label, ref.container_title, ref.line) for ref in parsed.references] == [("p", "Lancet", 3)]
+
+
+def test_empty_input_gives_nothing():
+    parsed = parse("")
+    assert (parsed.references, parsed.problems) == ([], [])
+
+
+def test_reads_crossref_bibtex_of_today():
+    parsed = parse((CROSSREF / "cn-bibtex-10.1126_science.169.3946.635.bib").read_text())
+    assert parsed.problems == []
+    assert parsed.references == [
+        ParsedReference(
+            raw="Frank HS. The Structure of Ordinary Water: New data and interpretations are yielding new "
+            "insights into this fascinating substance. Science. 1970;169(3946):635-641. "
+            "doi:10.1126/science.169.3946.635",
+            line=1,
+            label="Frank_1970",
+            authors=[Name("Frank", "Henry S.")],
+            title="The Structure of Ordinary Water: New data and interpretations are yielding new insights "
+            "into this fascinating substance",
+            container_title="Science",
+            year=1970,
+            volume="169",
+            issue="3946",
+            page_first="635",
+            page_last="641",
+            publisher="American Association for the Advancement of Science (AAAS)",
+            doi="10.1126/science.169.3946.635",
+            url="http://dx.doi.org/10.1126/science.169.3946.635",
+        )
+    ]
+
+
+def test_reads_crossref_bibtex_of_2022_with_an_encoded_doi_url():
+    ref = parse((CROSSREF / "cn-bibtex-10.1126_science.169.3946.635-2022-format.bib").read_text()).references[
+        0
+    ]
+    assert (ref.label, ref.line, ref.title, ref.year, ref.pages) == (
+        "Frank_1970",
+        1,
+        "The Structure of Ordinary Water",
+        1970,
+        "635-641",
+    )
+    assert ref.publisher == "American Association for the Advancement of Science (AAAS)"
+    assert (ref.doi, ref.url) == (
+        "10.1126/science.169.3946.635",
+        "https://doi.org/10.1126%2Fscience.169.3946.635",
+    )
+
+
+def test_reads_crossref_bibtex_with_seven_authors_and_no_pages():
+    ref = parse((CROSSREF / "cn-bibtex-10.1186_2050-6511-14-s1-p75.bib").read_text()).references[0]
+    assert [name.family for name in ref.authors] == [
+        "Vandendriessche",
+        "Rogge",
+        "Goossens",
+        "Vandenabeele",
+        "Stasch",
+        "Brouckaert",
+        "Cauwels",
+    ]
+    assert ref.authors[4] == Name("Stasch", "Johannes-Peter")
+    assert (ref.issue, ref.pages, ref.doi) == ("S1", "", "10.1186/2050-6511-14-s1-p75")
+    assert ref.raw.startswith(
+        "Vandendriessche B, Rogge E, Goossens V, Vandenabeele P, Stasch JP, Brouckaert P, et al."
+    )
+
+
+def test_reads_crossref_bibtex_with_non_ascii_text():
+    ref = parse((CROSSREF / "cn-bibtex-10.1484_j.rb.4.01523.bib").read_text()).references[0]
+    assert (ref.title, ref.container_title, ref.authors) == (
+        "Gerard von Brogne und seine Klostergründung",
+        "Revue Bénédictine",
+        [Name("Wollasch", "J.")],
+    )
+    assert (ref.volume, ref.issue, ref.page_first, ref.page_last) == ("70", "1", "62", "82")
+
+
+def test_a_name_that_cannot_be_split_is_kept_whole_with_a_problem():
+    text = "@article{k1,\n author = {Pieters, Rob, Jr, extra and Schrappe, M.},\n title = {T}}"
+    ref = parse(text).references[0]
+    assert ref.authors == [Name("Pieters", "Rob, Jr, extra"), Name("Schrappe", "M.")]
+    assert ref.problems == [
+        Problem(
+            "could not read all of it: Cannot split the following name `Pieters, Rob, Jr, extra` into parts: "
+            "Too many commas",
+            line=1,
+            entry="k1",
+        )
+    ]

@@ -1,0 +1,208 @@
+"""PubMed MEDLINE (.nbib) reference lists: every field, continuation lines, full names and identifiers."""
+
+from references.refparse.formats import parse_structured
+from references.refparse.records import BOOK, BOOK_CHAPTER, Name, ParsedReference, Problem
+
+INTERFANT_NBIB = """\
+PMID- 17658395
+OWN - NLM
+STAT- MEDLINE
+IS  - 1474-547X (Electronic)
+IS  - 0140-6736 (Linking)
+VI  - 370
+IP  - 9583
+DP  - 2007 Jul 21
+TI  - A treatment protocol for infants younger than 1 year with acute lymphoblastic
+      leukaemia (Interfant-99): an observational study and a multicentre randomised
+      trial.
+PG  - 240-50
+LID - 10.1016/S0140-6736(07)61126-X [doi]
+FAU - Pieters, Rob
+AU  - Pieters R
+AD  - Erasmus MC-Sophia Children's Hospital, Rotterdam,
+      Netherlands.
+FAU - Schrappe, Martin
+AU  - Schrappe M
+FAU - De Lorenzo, Paola
+AU  - De Lorenzo P
+LA  - eng
+PT  - Journal Article
+PT  - Multicenter Study
+PT  - Randomized Controlled Trial
+PL  - England
+TA  - Lancet
+JT  - Lancet (London, England)
+JID - 2985213R
+AID - S0140-6736(07)61126-X [pii]
+AID - 10.1016/S0140-6736(07)61126-X [doi]
+PST - ppublish
+SO  - Lancet. 2007 Jul 21;370(9583):240-50. doi: 10.1016/S0140-6736(07)61126-X.
+
+PMID- 20592248
+OWN - NLM
+VI  - 116
+IP  - 15
+DP  - 2010 Oct 14
+TI  - Improved outcome with hematopoietic stem cell transplantation in a poor
+      prognostic subgroup of infants with mixed-lineage-leukemia (MLL)-rearranged
+      acute lymphoblastic leukemia: results from the Interfant-99 Study.
+PG  - 2644-50
+FAU - Mann, Georg
+AU  - Mann G
+FAU - Attarbaschi, Andishe
+AU  - Attarbaschi A
+CN  - Interfant-99 Study Group
+LA  - eng
+PT  - Journal Article
+TA  - Blood
+JT  - Blood
+AID - 10.1182/blood-2010-03-273532 [doi]
+
+PMID- 25523971
+OWN - NLM
+VI  - 19
+IP  - 49
+DP  - 2014 Dec 11
+TI  - Clinical severity of human infections with avian influenza A(H7N9) virus,
+      winter 2013/14.
+PG  - 20984
+LID - 20984
+AU  - Feng L
+AU  - Wu JT
+AU  - Liu X
+TA  - Euro Surveill
+JT  - Euro surveillance : bulletin Europeen sur les maladies transmissibles = European
+      communicable disease bulletin
+PMC - PMC4454636
+AID - 10.2807/1560-7917.es2014.19.49.20984 [doi]
+"""
+
+
+def parse(text: str):
+    return parse_structured(text, "medline")
+
+
+def test_reads_every_field_of_a_journal_article():
+    parsed = parse(INTERFANT_NBIB)
+    assert parsed.format == "medline"
+    assert parsed.problems == []
+    assert parsed.references[0] == ParsedReference(
+        raw="Pieters R, Schrappe M, De Lorenzo P. A treatment protocol for infants younger than 1 year with "
+        "acute lymphoblastic leukaemia (Interfant-99): an observational study and a multicentre randomised "
+        "trial. Lancet. 2007;370(9583):240-250. doi:10.1016/s0140-6736(07)61126-x",
+        line=1,
+        authors=[Name("Pieters", "Rob"), Name("Schrappe", "Martin"), Name("De Lorenzo", "Paola")],
+        title="A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia "
+        "(Interfant-99): an observational study and a multicentre randomised trial",
+        container_title="Lancet",
+        year=2007,
+        volume="370",
+        issue="9583",
+        page_first="240",
+        page_last="250",
+        doi="10.1016/s0140-6736(07)61126-x",
+        pmid="17658395",
+    )
+
+
+def test_keeps_a_group_author_in_its_place():
+    assert parse(INTERFANT_NBIB).references[1] == ParsedReference(
+        raw="Mann G, Attarbaschi A, Interfant-99 Study Group. Improved outcome with hematopoietic stem cell "
+        "transplantation in a poor prognostic subgroup of infants with mixed-lineage-leukemia "
+        "(MLL)-rearranged acute lymphoblastic leukemia: results from the Interfant-99 Study. "
+        "Blood. 2010;116(15):2644-2650. doi:10.1182/blood-2010-03-273532",
+        line=35,
+        authors=[Name("Mann", "Georg"), Name("Attarbaschi", "Andishe"), Name("Interfant-99 Study Group")],
+        title="Improved outcome with hematopoietic stem cell transplantation in a poor prognostic subgroup of "
+        "infants with mixed-lineage-leukemia (MLL)-rearranged acute lymphoblastic leukemia: results from "
+        "the Interfant-99 Study",
+        container_title="Blood",
+        year=2010,
+        volume="116",
+        issue="15",
+        page_first="2644",
+        page_last="2650",
+        doi="10.1182/blood-2010-03-273532",
+        pmid="20592248",
+    )
+
+
+def test_short_names_a_single_page_and_a_pmcid_without_fau():
+    assert parse(INTERFANT_NBIB).references[2] == ParsedReference(
+        raw="Feng L, Wu JT, Liu X. Clinical severity of human infections with avian influenza A(H7N9) virus, "
+        "winter 2013/14. Euro Surveill. 2014;19(49):20984. doi:10.2807/1560-7917.es2014.19.49.20984",
+        line=55,
+        authors=[Name("Feng", "L."), Name("Wu", "J.T."), Name("Liu", "X.")],
+        title="Clinical severity of human infections with avian influenza A(H7N9) virus, winter 2013/14",
+        container_title="Euro Surveill",
+        year=2014,
+        volume="19",
+        issue="49",
+        page_first="20984",
+        doi="10.2807/1560-7917.es2014.19.49.20984",
+        pmid="25523971",
+        pmcid="PMC4454636",
+    )
+
+
+def test_an_elocator_from_pg_or_lid():
+    from_pg = "TI  - Methylphenidate exposure.\nPG  - e33693\nTA  - PLoS One\n"
+    from_lid = "TI  - Methylphenidate exposure.\nLID - e33693\nLID - 10.1371/journal.pone.0033693 [doi]\n"
+    for text in (from_pg, from_lid):
+        ref = parse(text).references[0]
+        assert (ref.elocator, ref.page_first, ref.pages) == ("e33693", "", "e33693")
+
+
+def test_a_book_and_a_chapter_from_pubmed_bookshelf():
+    text = """BTI - Cancer Cytogenetics
+FED - Heim, Sverre
+DP  - 1987
+PB  - Alan R. Liss
+PL  - New York
+
+TI  - Chromosome banding.
+BTI - Cancer Cytogenetics
+FED - Heim, Sverre
+ED  - Heim S
+FED - Mitelman, Felix
+ED  - Mitelman F
+DP  - 1987
+PB  - Alan R. Liss
+PL  - New York
+"""
+    book, chapter = parse(text).references
+    assert (book.work_type, book.title, book.container_title, book.editors) == (
+        BOOK,
+        "Cancer Cytogenetics",
+        "",
+        [Name("Heim", "Sverre")],
+    )
+    assert (book.publisher, book.location, book.year) == ("Alan R. Liss", "New York", 1987)
+    assert (chapter.work_type, chapter.title, chapter.container_title, chapter.line) == (
+        BOOK_CHAPTER,
+        "Chromosome banding",
+        "Cancer Cytogenetics",
+        7,
+    )
+    assert chapter.editors == [Name("Heim", "Sverre"), Name("Mitelman", "Felix")]
+    assert chapter.raw == (
+        "Chromosome banding. In: Heim S, Mitelman F, editors. Cancer Cytogenetics. "
+        "New York: Alan R. Liss; 1987."
+    )
+
+
+def test_records_without_blank_lines_between_them_split_at_pmid():
+    text = INTERFANT_NBIB.replace("\n\nPMID-", "\nPMID-")
+    assert [ref.pmid for ref in parse(text).references] == ["17658395", "20592248", "25523971"]
+
+
+def test_a_record_without_a_title_is_kept_with_a_problem():
+    ref = parse("\n\nPMID- 17658395\nTA  - Lancet\nDP  - 2007\n").references[0]
+    assert ref.line == 3
+    assert ref.problems == [Problem("entry has no title", line=3, entry="PMID 17658395")]
+
+
+def test_crlf_line_ends():
+    ref = parse(INTERFANT_NBIB.replace("\n", "\r\n")).references[0]
+    assert ref.title.endswith("randomised trial")
+    assert ref.doi == "10.1016/s0140-6736(07)61126-x"
