@@ -29,9 +29,11 @@ test: $(VENV)/.installed services chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
-## bench: import timings, written to docs/benchmarks.md
+## bench: timings and parser accuracy, written as Markdown tables under docs/
 bench: $(VENV)/.installed services
 	$(BIN)/python -m bench.import_seeds --output docs/benchmarks.md
+	$(BIN)/python -m bench.refparse --output docs/refparse-benchmark.md
+	$(BIN)/python -m bench.reference_lists --output docs/benchmarks-reference-lists.md
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

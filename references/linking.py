@@ -76,7 +76,10 @@ class LibraryIndex:
 
 
 def link_citations(pairs: list[tuple[Citation, ParsedReference]]) -> None:
-    """Link each citation to the work it cites; a work the library lacks is created from the reference."""
+    """Link each citation to the work it cites; a work the library lacks is created from the reference.
+
+    Works are written here; the citations are only filled in, for the caller to save in one statement.
+    """
     index = LibraryIndex.load([ref for _, ref in pairs])
     new_works: list[tuple[Work, ParsedReference]] = []
     filled: dict[int, Work] = {}
@@ -100,7 +103,7 @@ def link_citations(pairs: list[tuple[Citation, ParsedReference]]) -> None:
                 "",
                 None,
             )
-    _save(pairs, new_works, filled)
+    _save_works(new_works, filled)
 
 
 def _link(citation: Citation, work: Work, method: str, score: float | None) -> None:
@@ -138,7 +141,7 @@ def _fill_blanks(work: Work, ref: ParsedReference) -> bool:
     return changed
 
 
-def _save(pairs, new_works, filled) -> None:
+def _save_works(new_works: list[tuple[Work, ParsedReference]], filled: dict[int, Work]) -> None:
     Work.objects.bulk_create([work for work, _ in new_works])
     Contributor.objects.bulk_create(
         Contributor(work=work, position=i, family=name.family, given=name.given)
@@ -146,5 +149,3 @@ def _save(pairs, new_works, filled) -> None:
         for i, name in enumerate(ref.authors, start=1)
     )
     Work.objects.bulk_update(filled.values(), list(FILLABLE))
-    fields = ["label", "raw", "parsed", "doi", "cited_work", "match_state", "match_method", "match_score"]
-    Citation.objects.bulk_update([citation for citation, _ in pairs], fields)

@@ -209,6 +209,9 @@ class CitationEntry:
         return cls(ref.position, ref.raw, ref.label, ref.doi)
 
 
+LINK_FIELDS = ["label", "raw", "parsed", "doi", "cited_work", "match_state", "match_method", "match_score"]
+
+
 def sync_citations(work: Work, entries: list[CitationEntry]) -> None:
     """Keep citations whose text is unchanged (and their links); rewrite the rest and link them anew."""
     existing = {c.position: c for c in work.citations.all()}
@@ -224,8 +227,9 @@ def sync_citations(work: Work, entries: list[CitationEntry]) -> None:
             continue
         citation.label, citation.raw, citation.doi = entry.label, entry.raw, entry.doi
     work.citations.filter(pk__in=[c.pk for c in existing.values()]).delete()
-    Citation.objects.bulk_create([citation for citation, _ in created])
     link_citations([(c, entry.parsed or parse_reference(c.raw)) for c, entry in [*changed, *created]])
+    Citation.objects.bulk_update([citation for citation, _ in changed], LINK_FIELDS)
+    Citation.objects.bulk_create([citation for citation, _ in created])
 
 
 def _store_document(plan: SourcePlan, work: Work, batch: ImportBatch) -> None:

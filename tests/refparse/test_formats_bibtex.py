@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from references.refparse.formats import parse_structured
+from references.refparse.formats.latex import latex_to_text
 from references.refparse.records import (
     BOOK,
     BOOK_CHAPTER,
@@ -402,3 +403,19 @@ def test_a_name_that_cannot_be_split_is_kept_whole_with_a_problem():
             entry="k1",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"M{\"o}ricke", "Möricke"),
+        (r"Mejst{\v{r}}{\'\i}kov{\'a}", "Mejstříková"),
+        (r"{MLL}-rearranged, 2000--2016", "MLL-rearranged, 2000–2016"),
+        ("50% of infants", "50% of infants"),
+        (r"50\% of infants \& children", "50% of infants & children"),
+        (r"$\alpha$-chain", r"$\alpha$-chain"),
+        (r"see \url{https://www.interfant.org/}", "see https://www.interfant.org/"),
+    ],
+)
+def test_latex_to_text(latex, text):
+    assert latex_to_text(latex) == text

@@ -16,7 +16,6 @@ from bibtexparser.model import (
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
-from pylatexenc.latex2text import LatexNodes2Text
 
 from references.importers.text import clean, compact_initials
 from references.refparse.records import (
@@ -34,6 +33,7 @@ from references.refparse.records import (
 )
 
 from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_text, year_from
+from .latex import latex_to_text
 
 _WORK_TYPES = {
     "article": JOURNAL_ARTICLE,
@@ -60,10 +60,8 @@ _BLOCK_STACK = (
     middlewares.SeparateCoAuthors(allow_inplace_modification=True),
     middlewares.SplitNameParts(allow_inplace_modification=True),
 )
-_LATEX_DECODING = middlewares.LatexDecodingMiddleware(allow_inplace_modification=True)
 # Verbatim in BibLaTeX: LaTeX decoding would read the "%" of "10.1126%2Fscience" as a comment.
 _VERBATIM_FIELDS = frozenset(("url", "doi", "eprint", "pmid", "pmcid"))
-_LATEX = LatexNodes2Text(math_mode="verbatim")
 
 
 def parse_bibtex(text: str) -> ParsedList:
@@ -118,34 +116,21 @@ def _failed_block_problem(block: ParsingFailedBlock) -> Problem:
     return Problem(message, line=line, entry=key)
 
 
-def _decoded_entry(entry: Entry, library: bibtexparser.Library) -> tuple[Entry, list[Problem]]:
+def _split_entry(entry: Entry, library: bibtexparser.Library) -> tuple[Entry, list[Problem]]:
     problems: list[Problem] = []
     for middleware in _BLOCK_STACK:
-        entry = _transformed(middleware, entry, library, problems)
-    verbatim = {field.key: field.value for field in entry.fields if field.key in _VERBATIM_FIELDS}
-    entry = _transformed(_LATEX_DECODING, entry, library, problems)
-    for field in entry.fields:
-        field.value = verbatim.get(field.key, field.value)
+        block = middleware.transform_block(entry, library)
+        if isinstance(block, MiddlewareErrorBlock):
+            line = (entry.start_line or 0) + 1
+            problems.append(Problem(f"could not read all of it: {block.error}", line=line, entry=entry.key))
+            block = block.ignore_error_block
+        entry = block
     return entry, problems
 
 
-def _transformed(
-    middleware: middlewares.BlockMiddleware,
-    entry: Entry,
-    library: bibtexparser.Library,
-    problems: list[Problem],
-) -> Entry:
-    block = middleware.transform_block(entry, library)
-    if isinstance(block, MiddlewareErrorBlock):
-        line = (entry.start_line or 0) + 1
-        problems.append(Problem(f"could not read all of it: {block.error}", line=line, entry=entry.key))
-        return block.ignore_error_block
-    return block
-
-
 def _reference(raw_entry: Entry, library: bibtexparser.Library) -> ParsedReference:
-    entry, problems = _decoded_entry(raw_entry, library)
-    fields = {field.key.lower(): field.value for field in entry.fields}
+    entry, problems = _split_entry(raw_entry, library)
+    fields = {field.key: _decoded(field.key, field.value) for field in entry.fields}
     ref = ParsedReference(raw="", line=(entry.start_line or 0) + 1, label=entry.key, problems=problems)
     ref.work_type = _work_type(entry.entry_type, fields)
     ref.authors, ref.et_al = _names(fields.get("author", []))
@@ -195,16 +180,16 @@ def _names(value: object) -> tuple[list[Name], bool]:
     """Names from SplitNameParts (strings when it failed); a trailing 'others' means 'et al.'."""
     if not isinstance(value, list):
         return [], False
-    names = [name_from(_decode(parts)) if isinstance(parts, str) else _name(parts) for parts in value]
+    names = [name_from(latex_to_text(parts)) if isinstance(parts, str) else _name(parts) for parts in value]
     et_al = bool(names) and names[-1].family.lower() == "others" and not names[-1].given
     return (names[:-1] if et_al else names), et_al
 
 
 def _name(parts: middlewares.NameParts) -> Name:
-    family = " ".join(_decode(part) for part in (*parts.von, *parts.last, *parts.jr))
-    given = " ".join(_decode(part) for part in parts.first)
+    family = " ".join(latex_to_text(part) for part in (*parts.von, *parts.last, *parts.jr))
+    given = " ".join(latex_to_text(part) for part in parts.first)
     return Name(family=clean(family), given=compact_initials(given))
 
 
-def _decode(latex: str) -> str:
-    return _LATEX.latex_to_text(latex) if "\\" in latex or "{" in latex else latex
+def _decoded(key: str, value: object) -> object:
+    return latex_to_text(value) if isinstance(value, str) and key not in _VERBATIM_FIELDS else value

@@ -63,7 +63,7 @@ def _records(text: str) -> list[_Record]:
 def _reference(record: _Record) -> ParsedReference:
     ref = ParsedReference(raw="", line=record.line, pmid=record.first("PMID"))
     _read_titles(ref, record)
-    ref.authors = _names(record, "FAU", "AU")
+    ref.authors = _names(record, "FAU", "AU", group_tag="CN")
     ref.editors = _names(record, "FED", "ED")
     ref.year = year_from(record.first("DP"))
     ref.volume, ref.issue = record.first("VI"), record.first("IP")
@@ -89,11 +89,8 @@ def _read_titles(ref: ParsedReference, record: _Record) -> None:
         ref.container_title = clean(record.first("TA", "JT"))
 
 
-def _names(record: _Record, full_tag: str, short_tag: str) -> list[Name]:
-    """Full names ('Pieters, Rob') when given, else 'Pieters R'; group authors (CN) in their place."""
+def _names(record: _Record, full_tag: str, short_tag: str, group_tag: str = "") -> list[Name]:
+    """Full names ('Pieters, Rob') when given, else 'Pieters R'; group names in their place."""
     person_tag = full_tag if record.first(full_tag) else short_tag
-    group_tag = "CN" if full_tag == "FAU" else ""
-    names: list[Name] = []
-    for tag, value in record.all(person_tag, group_tag):
-        names.append(Name(family=value) if tag == "CN" else name_from(value))
-    return names
+    tags = (person_tag, group_tag) if group_tag else (person_tag,)
+    return [Name(family=value) if tag == group_tag else name_from(value) for tag, value in record.all(*tags)]
