@@ -299,22 +299,18 @@ def schema_errors(value, schema, root, path=""):
         return [f"{path}: {value!r} not allowed"]
     if isinstance(value, list):
         return [
-            e
+            error
             for i, item in enumerate(value)
-            for e in schema_errors(item, schema["items"], root, f"{path}[{i}]")
+            for error in schema_errors(item, schema["items"], root, f"{path}[{i}]")
         ]
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        errors = [
-            f"{path}: {key}"
-            for key in value
-            if key not in properties and schema.get("additionalProperties") is False
-        ]
-        errors += [f"{path}: no {key}" for key in schema.get("required", []) if key not in value]
-        return errors + [
-            e
-            for key in value
-            if key in properties
-            for e in schema_errors(value[key], properties[key], root, f"{path}.{key}")
-        ]
-    return []
+    return object_errors(value, schema, root, path) if isinstance(value, dict) else []
+
+
+def object_errors(value, schema, root, path):
+    properties = schema.get("properties", {})
+    closed = schema.get("additionalProperties") is False
+    errors = [f"{path}: {key}" for key in value if closed and key not in properties]
+    errors += [f"{path}: no {key}" for key in schema.get("required", []) if key not in value]
+    for key in properties.keys() & value.keys():
+        errors += schema_errors(value[key], properties[key], root, f"{path}.{key}")
+    return errors

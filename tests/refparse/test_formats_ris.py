@@ -237,3 +237,10 @@ def test_lines_outside_records_are_ignored():
 def test_crlf_line_ends():
     ref = parse(INTERFANT_RIS.replace("\n", "\r\n")).references[0]
     assert (ref.label, ref.page_last, ref.problems) == ("pieters2007", "250", [])
+
+
+def test_a_doi_is_taken_from_a_doi_org_url_only():
+    publisher_page = "https://onlinelibrary.wiley.com/doi/10.1002/pbc.25953/abstract"
+    text = f"TY  - JOUR\nTI  - Lineage switch\nUR  - {publisher_page}\nER  -\n"
+    ref = parse(text).references[0]
+    assert (ref.doi, ref.url) == ("", publisher_page)

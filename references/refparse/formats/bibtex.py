@@ -32,7 +32,7 @@ from references.refparse.records import (
     Problem,
 )
 
-from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_text, year_from
+from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from
 from .latex import latex_to_text
 
 _WORK_TYPES = {
@@ -166,7 +166,7 @@ def _read_identifiers(ref: ParsedReference, fields: dict[str, object]) -> None:
         return clean(str(fields.get(key, "")))
 
     ref.url = text("url")
-    ref.doi = doi_from(text("doi").replace("\\_", "_")) or doi_from(ref.url)
+    ref.doi = doi_from(text("doi").replace("\\_", "_")) or doi_from_url(ref.url)
     ref.pmid = text("pmid")
     ref.pmcid = pmcid_from(text("pmcid"))
     eprint_type = (text("eprinttype") or text("archiveprefix")).lower()

@@ -22,7 +22,7 @@ from references.refparse.records import (
     Problem,
 )
 
-from .fields import doi_from, finish, pmcid_from, set_pages, title_text, year_from
+from .fields import doi_from, doi_from_url, finish, pmcid_from, set_pages, title_text, year_from
 
 # CSL types, and the Crossref types its CSL output keeps ("journal-article", "book-chapter" ...).
 _WORK_TYPES = {
@@ -121,7 +121,7 @@ def _reference(item: dict[str, Any], line: int) -> ParsedReference:
         ref.elocator = _text(item.get("article-number"))
     ref.publisher, ref.location = _text(item.get("publisher")), _text(item.get("publisher-place"))
     ref.url = _text(item.get("URL"))
-    ref.doi = doi_from(_text(item.get("DOI"))) or doi_from(ref.url)
+    ref.doi = doi_from(_text(item.get("DOI"))) or doi_from_url(ref.url)
     ref.pmid, ref.pmcid = _text(item.get("PMID")), pmcid_from(_text(item.get("PMCID")))
     return finish(ref, entry=label or ref.title[:60])
 

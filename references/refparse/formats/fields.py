@@ -49,6 +49,11 @@ def doi_from(value: str) -> str:
     return normalize_doi(match.group(0)) if match else ""
 
 
+def doi_from_url(url: str) -> str:
+    """The DOI of a doi.org URL; other URLs (publisher pages) may carry more than the DOI."""
+    return doi_from(url) if _DOI_URL_RE.match(url.strip()) else ""
+
+
 def pmcid_from(value: str) -> str:
     match = _PMCID_RE.search(value)
     return match.group(0).upper() if match else ""

@@ -19,7 +19,7 @@ from references.refparse.records import (
     Problem,
 )
 
-from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_text, year_from
+from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _WORK_TYPES = {
@@ -92,7 +92,7 @@ def _reference(record: _Record) -> ParsedReference:
     _read_pages(ref, record.first("SP"), record.first("EP"))
     ref.publisher, ref.location = clean(record.first("PB")), clean(record.first("CY"))
     ref.url = clean(record.first("UR"))
-    ref.doi = doi_from(record.first("DO")) or doi_from(ref.url)
+    ref.doi = doi_from(record.first("DO")) or doi_from_url(ref.url)
     ref.pmcid = pmcid_from(record.first("C2"))
     entry = ref.title or record.first("AU", "A1")
     if not record.closed:
