@@ -89,7 +89,27 @@ def _decode(data: bytes) -> tuple[str, str]:
                 return data.decode(codec), _label(codec)
             except UnicodeDecodeError:
                 pass
-    return _guess(data)
+    return _mixed(data) or _guess(data)
+
+
+def _mixed(data: bytes) -> tuple[str, str] | None:
+    """Lines pasted together from files in different encodings: UTF-8 lines stay, the others are guessed."""
+    lines = data.split(b"\n")
+    foreign = [i for i, line in enumerate(lines) if not _is_utf8(line)]
+    if not any(not line.isascii() and _is_utf8(line) for line in lines):
+        return None
+    text, codec = _guess(b"\n".join(lines[i] for i in foreign))
+    for i, decoded in zip(foreign, text.split("\n"), strict=True):
+        lines[i] = decoded.encode("utf-8")
+    return b"\n".join(lines).decode("utf-8"), f"utf-8+{codec}"
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _declared_charset(data: bytes) -> str:

@@ -99,3 +99,15 @@ def test_an_uploaded_binary_file_is_refused_with_a_clear_error(client, importer,
     response = client.post(reverse("references:import-references"), {"into": str(citing.pk), "file": upload})
     assert "This is a PDF file" in response.text
     assert Citation.objects.count() == 0
+
+
+def test_a_list_pasted_together_from_utf8_and_latin1_keeps_every_name(tmp_path, citing):
+    utf8 = "1. Möricke A, Zimmermann M, Reiter A. Long-term results of five trials. Leukemia. 2010;24(2):265–84.\n"
+    latin1 = (
+        "2. Mejstríková E, Hrusak O, Borowitz MJ. CD19-negative relapse. Blood Cancer J. 2017;7(12):659.\n"
+    )
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(utf8.encode("utf-8") + latin1.encode("latin-1"))
+    call_command("import_references", str(path), "--into", "10.1234/citing")
+    families = [c.parsed["authors"][0]["family"] for c in citing.citations.order_by("position")]
+    assert families == ["Möricke", "Mejstríková"]
