@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
 
-from .matching import Keys, Match, best_title_match, family_key, title_key
+from .matching import Keys, best_title_match, family_key, title_key
 from .models import Citation, Contributor, Work
 from .refparse.records import ParsedReference
 
@@ -53,26 +53,32 @@ class LibraryIndex:
         return index
 
     def add(self, work: Work) -> None:
-        if work.doi:
-            self.by_doi[work.doi] = work
-        if work.pmid:
-            self.by_pmid[work.pmid] = work
+        self.add_identifiers(work)
         self.by_block[(work.title_key, work.year)].append(work)
         if work.first_author_key:
             self.by_block[(work.first_author_key, work.year)].append(work)
 
-    def find(self, ref: ParsedReference) -> tuple[Work, Match] | None:
+    def add_identifiers(self, work: Work) -> None:
+        if work.doi:
+            self.by_doi[work.doi] = work
+        if work.pmid:
+            self.by_pmid[work.pmid] = work
+
+    def find(self, ref: ParsedReference) -> tuple[Work, str, float] | None:
+        """The cited work with the method and score that found it."""
         if ref.doi and (work := self.by_doi.get(ref.doi)):
-            return work, Match(0, "doi", 1.0)
+            return work, "doi", 1.0
         if ref.pmid and (work := self.by_pmid.get(ref.pmid)):
-            return work, Match(0, "pmid", 1.0)
+            return work, "pmid", 1.0
         keys = reference_keys(ref)
-        candidates = {
-            id(w): w
-            for w in self.by_block[(keys.title, keys.year)] + self.by_block[(keys.first_author, keys.year)]
-        }
-        match = best_title_match(keys, {key: work.match_keys for key, work in candidates.items()})
-        return (candidates[match.work_id], match) if match else None
+        blocks = (
+            self.by_block.get((keys.title, keys.year), []),
+            self.by_block.get((keys.first_author, keys.year), []),
+        )
+        # Unsaved works (created earlier in this batch) are not hashable: deduplicate by identity.
+        candidates = list({id(work): work for block in blocks for work in block}.values())
+        match = best_title_match(keys, dict(enumerate(work.match_keys for work in candidates)))
+        return (candidates[match.work_id], match.method, match.score) if match else None
 
 
 def link_citations(pairs: list[tuple[Citation, ParsedReference]]) -> None:
@@ -88,10 +94,11 @@ def link_citations(pairs: list[tuple[Citation, ParsedReference]]) -> None:
         citation.doi = citation.doi or ref.doi
         found = index.find(ref)
         if found:
-            work, match = found
-            _link(citation, work, match.method, match.score)
+            work, method, score = found
+            _link(citation, work, method, score)
             if work.pk and _fill_blanks(work, ref):
                 filled[work.pk] = work
+                index.add_identifiers(work)
         elif ref.title or ref.doi or ref.pmid:
             work = _work_from_reference(ref)
             index.add(work)

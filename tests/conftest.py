@@ -12,8 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 
 from config.celery import app as celery_app
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT, WORKER_LOG
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +83,7 @@ def celery_worker(django_db_setup, django_db_blocker, test_queue):
         "--without-mingle",
         "--loglevel=info",
     ]
-    log = open(ROOT / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(WORKER_LOG, "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_worker(name, process)

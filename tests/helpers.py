@@ -1,8 +1,12 @@
 """Small helpers for tests."""
 
 import time
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER_LOG = ROOT / "test-worker.log"
 
 
 def wait_until(predicate, timeout: float = 30, interval: float = 0.1):
