@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 
 from config.celery import app as celery_app
-from tests.helpers import ROOT, WORKER_LOG
+from tests.helpers import ROOT, WORKER_LOG, queue_length, wait_until
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +87,8 @@ def celery_worker(django_db_setup, django_db_blocker, test_queue):
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_worker(name, process)
+        # Earlier transactional tests may have queued tasks; let the worker drain them so tests see only theirs.
+        wait_until(lambda: queue_length(test_queue) == 0, timeout=60)
         yield process
     finally:
         process.terminate()

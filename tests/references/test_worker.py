@@ -3,17 +3,11 @@
 import pytest
 from django.db import transaction
 
-from config.celery import app as celery_app
 from references.models import Work
 from references.tasks import index_work
-from tests.helpers import WORKER_LOG, wait_until
+from tests.helpers import WORKER_LOG, queue_length, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def queued_messages(queue: str) -> int:
-    with celery_app.connection_for_write() as connection:
-        return connection.default_channel.client.llen(queue)
 
 
 def test_worker_indexes_a_work_after_the_import_commits(celery_worker, test_queue, seed_paths):
@@ -23,7 +17,7 @@ def test_worker_indexes_a_work_after_the_import_commits(celery_worker, test_queu
     batch = ImportBatch.objects.create()
     with transaction.atomic():
         item = import_source_file(batch=batch, source=LocalFile(seed_paths["003"]))
-        assert queued_messages(test_queue) == 0, "a task was sent before the transaction committed"
+        assert queue_length(test_queue) == 0, "a task was sent before the transaction committed"
     work = Work.objects.get(pk=item.work_id)
     wait_until(lambda: Work.objects.filter(pk=work.pk, search_vector__isnull=False).exists())
     assert list(Work.objects.search("haploidentical")) == [work]
@@ -37,7 +31,7 @@ def test_no_task_leaves_when_the_transaction_rolls_back(celery_worker, test_queu
         work = Work.objects.create(title="Never committed")
         index_work.delay_on_commit(work.pk)
         raise Abort
-    assert queued_messages(test_queue) == 0
+    assert queue_length(test_queue) == 0
 
 
 def test_task_for_a_deleted_work_finishes_quietly(celery_worker):
