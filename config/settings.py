@@ -95,11 +95,33 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message a dead worker held is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 
+# Crossref. Without a mailto, requests go to the public pool and the throttle uses its lower limits.
+CROSSREF_BASE_URL = env.str("CROSSREF_BASE_URL", default="https://api.crossref.org")
 CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
+_polite = bool(CROSSREF_MAILTO)
+# Published limits since December 2025: single records 10/s, lists 3/s, 3 in flight each (public: 5/s, 1/s, 1).
+CROSSREF_SINGLE_RATE = env.float("CROSSREF_SINGLE_RATE", default=10 if _polite else 5)
+CROSSREF_LIST_RATE = env.float("CROSSREF_LIST_RATE", default=3 if _polite else 1)
+CROSSREF_SINGLE_CONCURRENCY = env.int("CROSSREF_SINGLE_CONCURRENCY", default=3 if _polite else 1)
+CROSSREF_LIST_CONCURRENCY = env.int("CROSSREF_LIST_CONCURRENCY", default=3 if _polite else 1)
+# Requests are spaced this fraction wider than the limit, so network jitter never makes two arrive too close.
+CROSSREF_RATE_MARGIN = env.float("CROSSREF_RATE_MARGIN", default=0.03)
+CROSSREF_TIMEOUT = env.float("CROSSREF_TIMEOUT", default=10)
+CROSSREF_MAX_TRIES = env.int("CROSSREF_MAX_TRIES", default=5)
+CROSSREF_BACKOFF_SECONDS = env.float("CROSSREF_BACKOFF_SECONDS", default=1)
+CROSSREF_BACKOFF_CAP_SECONDS = env.float("CROSSREF_BACKOFF_CAP_SECONDS", default=60)
+CROSSREF_CACHE_SECONDS = env.int("CROSSREF_CACHE_SECONDS", default=7 * 24 * 3600)
+# Redis keys of the shared throttle and of cached answers start with this.
+CROSSREF_REDIS_PREFIX = env.str("CROSSREF_REDIS_PREFIX", default="crossref")
+# A batch pauses itself once more than this share of its requests has failed (after a few requests).
+CROSSREF_PAUSE_ERROR_RATIO = env.float("CROSSREF_PAUSE_ERROR_RATIO", default=0.10)
+CROSSREF_PAUSE_MIN_REQUESTS = env.int("CROSSREF_PAUSE_MIN_REQUESTS", default=10)
+ENRICH_AFTER_IMPORT = env.bool("ENRICH_AFTER_IMPORT", default=True)
 
 SHARED_DIR = env.path("SHARED_DIR", default=BASE_DIR.parent / "shared")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)

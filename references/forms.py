@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
 from .models import Work, WorkQuerySet
 from .reflists import UnknownWork, find_citing_work
@@ -90,3 +91,22 @@ class MergeForm(forms.Form):
         if work is None:
             raise forms.ValidationError("No such work, or it was merged into another.")
         return work
+
+
+class EnrichmentStartForm(forms.Form):
+    """Either one work (the work page's button) or every work not enriched yet (the batches page)."""
+
+    work = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_work(self) -> Work | None:
+        pk = self.cleaned_data["work"]
+        if pk is None:
+            return None
+        work = Work.objects.active().filter(pk=pk).first()
+        if work is None:
+            raise forms.ValidationError("No such work, or it was merged into another.")
+        return work
+
+    def works(self) -> list[int]:
+        work = self.cleaned_data["work"]
+        return [work.pk] if work else list(works_to_enrich())

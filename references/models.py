@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .crossref.metadata import read_record
 from .importers.records import SourceRecord
 from .matching import Keys, best_title_match, family_key, title_key
 
@@ -31,6 +32,8 @@ class EnrichmentState(models.TextChoices):
     NOT_ENRICHED = "not-enriched", "Not enriched"
     QUEUED = "queued", "Queued"
     ENRICHED = "enriched", "Enriched"
+    REVIEW = "review", "DOI match awaiting review"
+    UNMATCHED = "unmatched", "Not found in Crossref"
     FAILED = "failed", "Failed"
 
 
@@ -110,6 +113,7 @@ class Work(models.Model):
     pmid = models.CharField("PMID", max_length=20, blank=True)
     title = models.TextField()
     container_title = models.CharField(max_length=500, blank=True)
+    container_abbreviation = models.CharField(max_length=200, blank=True)
     work_type = models.CharField(max_length=30, choices=WorkType, default=WorkType.JOURNAL_ARTICLE)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     volume = models.CharField(max_length=50, blank=True)
@@ -124,7 +128,11 @@ class Work(models.Model):
     authors_truncated = models.BooleanField(
         default=False, help_text="The source printed 'et al.' instead of the full author list."
     )
+    declared_references = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many references the publisher deposited with Crossref."
+    )
     crossref_json = models.JSONField(null=True, blank=True, editable=False)
+    enriched_at = models.DateTimeField(null=True, blank=True, editable=False)
     enrichment_state = models.CharField(
         max_length=20, choices=EnrichmentState, default=EnrichmentState.NOT_ENRICHED
     )
@@ -356,3 +364,137 @@ class WorkMerge(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.duplicate_id} merged into #{self.target_id}"
+
+
+class FieldOrigin(models.Model):
+    """Where and when a work's field got its current value. A curator's value is never overwritten."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "Imported page"
+        CROSSREF = "crossref", "Crossref"
+        CURATOR = "curator", "Curator"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="field_origins")
+    field = models.CharField(max_length=40)
+    source = models.CharField(max_length=20, choices=Source)
+    detail = models.CharField(max_length=500, blank=True, help_text="File, URL or user the value came from.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["field"]
+        constraints = [models.UniqueConstraint(fields=["work", "field"], name="field_origin_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.field} from {self.source}"
+
+
+class EnrichmentBatch(models.Model):
+    """A set of works sent to Crossref together, with its own error count and progress."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        FINISHED = "finished", "Finished"
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", "After an import"
+        COMMAND = "command", "Command line"
+        WEB = "web", "Web"
+
+    origin = models.CharField(max_length=20, choices=Origin)
+    state = models.CharField(max_length=20, choices=State, default=State.RUNNING)
+    pause_reason = models.TextField(blank=True)
+    request_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enrichment batches"
+
+    def __str__(self) -> str:
+        return f"Enrichment #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("references:enrichment-batch", args=[self.pk])
+
+    def progress(self) -> dict[str, int]:
+        counts = dict(self.items.values_list("state").annotate(n=Count("pk")))
+        total = sum(counts.values())
+        done, failed = counts.get(EnrichmentItem.State.DONE, 0), counts.get(EnrichmentItem.State.FAILED, 0)
+        finished = done + failed
+        percent = round(100 * finished / total) if total else 100
+        return {
+            "total": total,
+            "done": done,
+            "failed": failed,
+            "remaining": total - finished,
+            "percent": percent,
+        }
+
+
+class EnrichmentItem(models.Model):
+    """One work in a batch; its task runs until the item is done or failed, whatever the redeliveries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(EnrichmentBatch, on_delete=models.CASCADE, related_name="items")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="enrichment_items")
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    outcome = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "work"], name="enrichment_item_unique")]
+        indexes = [models.Index(fields=["batch", "state"], name="enrichment_item_state")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} in {self.batch_id}: {self.state}"
+
+
+class MatchCandidate(models.Model):
+    """A Crossref record that may be a DOI-less work, waiting for a curator's yes or no."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="match_candidates")
+    query = models.TextField(help_text="The reference string sent to Crossref.")
+    doi = models.CharField("DOI", max_length=255)
+    record = models.JSONField(help_text="The candidate as Crossref returned it.")
+    score = models.FloatField(help_text="Our confidence, 0 to 1.")
+    crossref_score = models.FloatField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "doi"], name="match_candidate_unique"),
+            models.CheckConstraint(condition=Q(doi=Lower("doi")), name="match_candidate_doi_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doi} for #{self.work_id} ({self.state})"
+
+    @property
+    def summary(self) -> dict[str, object]:
+        """The candidate's record in our field names, with its first author, for a curator to compare."""
+        record = read_record(self.record)
+        first = record.authors[0].family if record.authors else ""
+        return {**record.fields, "first_author": first, "more_authors": len(record.authors) > 1}

@@ -7,6 +7,7 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from .enrichment import enrich_after_import
 from .models import ImportBatch, ImportItem, Work
 from .refparse import parse_reference_list
 from .refparse.records import ParsedList
@@ -57,4 +58,5 @@ def import_reference_list(
             message=f"{parsed.format}: {len(entries)} references, {len(parsed.problems)} problems.",
         )
         batch.mark_finished()
+        enrich_after_import(batch)
     return batch

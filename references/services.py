@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 
+from .enrichment import enrich_after_import
 from .importers import PageRejected, decode_page, parse_page
 from .importers.records import DecodedPage, Person, Reference, SourceRecord
 from .linking import link_citations
@@ -271,4 +272,5 @@ def import_sources(sources: list[SourceFile], *, user: AbstractBaseUser | None, 
     for source in sources:
         import_source_file(batch=batch, source=source)
     batch.mark_finished()
+    enrich_after_import(batch)
     return batch

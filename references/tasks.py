@@ -1,9 +1,26 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from .models import Work
+
+# Long enough for every retry of a slow Crossref; an item past it is marked failed, not left pending.
+ENRICH_SOFT_LIMIT = 600
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def index_work(work_id: int) -> None:
     """Refresh a work's full-text vector; a work deleted meanwhile is quietly skipped."""
     Work.objects.filter(pk=work_id).update_search_vectors()
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, soft_time_limit=ENRICH_SOFT_LIMIT, time_limit=ENRICH_SOFT_LIMIT + 60
+)
+def enrich_item(item_id: int) -> None:
+    """Enrich one work of a batch from Crossref; a repeated delivery of a finished item does nothing."""
+    from .enrichment import enrich, fail_item  # the service module sends this task
+
+    try:
+        enrich(item_id)
+    except SoftTimeLimitExceeded:
+        fail_item(item_id, f"Gave up after {ENRICH_SOFT_LIMIT} s without an answer from Crossref.")

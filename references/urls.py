@@ -14,4 +14,12 @@ urlpatterns = [
     path("import/references/confirm/", views.import_references_confirm, name="import-references-confirm"),
     path("works/<int:pk>/merge/", views.work_merge, name="work-merge"),
     path("merges/<int:pk>/undo/", views.merge_undo, name="merge-undo"),
+    path("enrichment/", views.enrichment_list, name="enrichment-list"),
+    path("enrichment/start/", views.enrichment_start, name="enrichment-start"),
+    path("enrichment/<int:pk>/", views.enrichment_batch, name="enrichment-batch"),
+    path("enrichment/<int:pk>/resume/", views.enrichment_resume, name="enrichment-resume"),
+    path("enrichment/<int:pk>/retry/", views.enrichment_retry, name="enrichment-retry"),
+    path("review/", views.review_queue, name="review-queue"),
+    path("review/<int:pk>/accept/", views.review_decide, {"decision": "accept"}, name="review-accept"),
+    path("review/<int:pk>/reject/", views.review_decide, {"decision": "reject"}, name="review-reject"),
 ]

@@ -5,15 +5,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .forms import ImportConfirmForm, MergeForm, ReferenceListForm, SourceUploadForm, WorkFilterForm
+from . import enrichment
+from .forms import (
+    EnrichmentStartForm,
+    ImportConfirmForm,
+    MergeForm,
+    ReferenceListForm,
+    SourceUploadForm,
+    WorkFilterForm,
+)
 from .merging import MergeRefused, merge_works, undo_merge
-from .models import ImportBatch, Work, WorkMerge
+from .models import EnrichmentBatch, ImportBatch, MatchCandidate, Work, WorkMerge
 from .reflists import import_reference_list, plan_reference_list
 from .services import import_sources, plan_source_import
 from .staging import stage, stage_files, take_staged, take_staged_files
 
 IMPORT_PERMISSION = "references.add_importbatch"
 MERGE_PERMISSION = "references.add_workmerge"
+ENRICH_PERMISSION = "references.add_enrichmentbatch"
+REVIEW_PERMISSION = "references.change_matchcandidate"
 
 
 def admin_required(view):
@@ -23,6 +33,14 @@ def admin_required(view):
 
 def curator_required(view):
     return login_required(permission_required(MERGE_PERMISSION, raise_exception=True)(view))
+
+
+def enricher_required(view):
+    return login_required(permission_required(ENRICH_PERMISSION, raise_exception=True)(view))
+
+
+def reviewer_required(view):
+    return login_required(permission_required(REVIEW_PERMISSION, raise_exception=True)(view))
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
@@ -43,6 +61,8 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": work.source_documents.only("file_name", "imported_at", "page_kind"),
         "merges": WorkMerge.objects.filter(target=work, undone_at__isnull=True).select_related("duplicate"),
         "merge_form": MergeForm(),
+        "field_origins": work.field_origins.all(),
+        "candidates": work.match_candidates.filter(state=MatchCandidate.State.PENDING),
     }
     return render(request, "references/work_detail.html", context)
 
@@ -158,3 +178,85 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Merge undone: #{merge.duplicate_id} is a work of its own again.")
     return redirect(merge.target)
+
+
+@login_required
+def enrichment_list(request: HttpRequest) -> HttpResponse:
+    batches = EnrichmentBatch.objects.select_related("created_by")
+    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    waiting = len(enrichment.works_to_enrich())
+    return render(request, "references/enrichment_list.html", {"page": page, "waiting": waiting})
+
+
+@enricher_required
+@require_POST
+def enrichment_start(request: HttpRequest) -> HttpResponse:
+    form = EnrichmentStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("references:enrichment-list")
+    works = form.works()
+    batch = enrichment.start_enrichment(works=works, origin=EnrichmentBatch.Origin.WEB, user=request.user)
+    if batch is None:
+        messages.info(request, "Nothing to enrich: every work has been enriched.")
+        return redirect("references:enrichment-list")
+    return redirect(batch)
+
+
+@login_required
+def enrichment_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(EnrichmentBatch, pk=pk)
+    context = {"batch": batch, "progress": batch.progress()}
+    if request.htmx:
+        return render(request, "references/partials/_enrichment_progress.html", context)
+    context["failed"] = batch.items.filter(state="failed").select_related("work")[:200]
+    context["recent"] = (
+        batch.items.exclude(state="pending").select_related("work").order_by("-finished_at")[:20]
+    )
+    return render(request, "references/enrichment_batch.html", context)
+
+
+@enricher_required
+@require_POST
+def enrichment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(EnrichmentBatch, pk=pk)
+    resumed = enrichment.resume_batch(batch)
+    messages.success(request, f"Resumed: {resumed} works sent to Crossref again.")
+    return redirect(batch)
+
+
+@enricher_required
+@require_POST
+def enrichment_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(EnrichmentBatch, pk=pk)
+    retry = enrichment.retry_failed(batch, user=request.user)
+    if retry is None:
+        messages.info(request, "No failed works to retry.")
+        return redirect(batch)
+    return redirect(retry)
+
+
+@reviewer_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    pending = MatchCandidate.objects.filter(state=MatchCandidate.State.PENDING).select_related("work")
+    page = Paginator(pending.order_by("-score", "pk"), 25).get_page(request.GET.get("page"))
+    return render(request, "references/review_queue.html", {"page": page})
+
+
+@reviewer_required
+@require_POST
+def review_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    candidate = get_object_or_404(MatchCandidate, pk=pk)
+    try:
+        if decision == "accept":
+            note = enrichment.accept_candidate(candidate, user=request.user)
+        else:
+            enrichment.reject_candidate(candidate, user=request.user)
+            note = f"Rejected: {candidate.doi} will not be proposed for this work again."
+    except enrichment.ReviewRefused as refusal:
+        note = str(refusal)
+    candidate.refresh_from_db()
+    if request.htmx:
+        return render(request, "references/partials/_candidate.html", {"candidate": candidate, "note": note})
+    messages.info(request, note)
+    return redirect(request.POST.get("next") or "references:review-queue")

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from django.contrib.auth.models import Permission
 
 from config.celery import app as celery_app
 from tests.helpers import ROOT, WORKER_LOG, queue_length, wait_until
+
+pytest_plugins = ["tests.fakecrossref.pytest_plugin"]
+
+# Nothing in the suite may reach api.crossref.org: a port nobody listens on refuses at once.
+UNREACHABLE = "http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +40,18 @@ def test_queue():
     yield queue
     with celery_app.connection_for_write() as connection:
         connection.default_channel.client.delete(queue)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crossref_settings(test_queue):
+    """Imports do not start enrichment unless a test asks; throttle keys are this session's own."""
+    settings.ENRICH_AFTER_IMPORT = False
+    settings.CROSSREF_BASE_URL = UNREACHABLE
+    settings.CROSSREF_REDIS_PREFIX = f"{test_queue}-crossref"
+    settings.CROSSREF_BACKOFF_SECONDS = 0.05
+    settings.CROSSREF_BACKOFF_CAP_SECONDS = 0.5
+    settings.CROSSREF_MAX_TRIES = 3
+    settings.CROSSREF_TIMEOUT = 2
 
 
 @pytest.fixture
@@ -61,46 +79,50 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def worker_env(**overrides: str) -> dict[str, str]:
+    """The environment for a worker process: the test database and this session's Crossref settings."""
+    names = [name for name in dir(settings) if name.startswith("CROSSREF_")] + ["ENRICH_AFTER_IMPORT"]
+    return {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CONN_MAX_AGE": "0",
+        **{name: str(getattr(settings, name)) for name in names},
+        **overrides,
+    }
+
+
+@contextmanager
+def running_worker(queue: str, env: dict[str, str], *, log_path: Path, pool: list[str] | None = None):
+    """A real `celery worker` process consuming one queue, stopped (politely) on exit."""
+    name = f"{queue}@localhost"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", *(pool or ["--pool=solo"])]
+    command += ["-Q", queue, "-n", name, "--without-gossip", "--without-mingle", "--loglevel=info"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_worker(name, process)
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, test_queue):
     """A real worker process on the test database, consuming only this session's queue."""
     with django_db_blocker.unblock():
-        env = {**os.environ, "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "0"}
-    name = f"{test_queue}@localhost"
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--pool=solo",
-        "-Q",
-        test_queue,
-        "-n",
-        name,
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=info",
-    ]
-    log = open(WORKER_LOG, "w")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_for_worker(name, process)
+        env = worker_env()
+    with running_worker(test_queue, env, log_path=WORKER_LOG) as process:
         # Earlier transactional tests may have queued tasks; let the worker drain them so tests see only theirs.
         wait_until(lambda: queue_length(test_queue) == 0, timeout=60)
         yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def _wait_for_worker(name: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"Celery worker exited with {process.returncode}; see test-worker.log")
+            raise RuntimeError(f"Celery worker exited with {process.returncode}; see its log")
         if celery_app.control.ping(destination=[name], timeout=1):
             return
-    raise RuntimeError("Celery worker did not answer a ping within a minute; see test-worker.log")
+    raise RuntimeError("Celery worker did not answer a ping within a minute; see its log")

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from references.enrichment import enrich_after_import
 from references.models import ImportBatch, ImportItem
 from references.services import LocalFile, import_source_file
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
             item = import_source_file(batch=batch, source=LocalFile(path))
             self._report(path, item)
         batch.mark_finished()
+        if enrichment := enrich_after_import(batch):
+            self.stdout.write(
+                f"Crossref enrichment of {enrichment.items.count()} works queued: batch #{enrichment.pk}."
+            )
         failed = batch.outcome_counts()[ImportItem.Outcome.FAILED]
         if failed:
             raise CommandError(f"{failed} of {len(files)} files failed; nothing of them was written.")

@@ -1,0 +1,1 @@
+"""Crossref: the habanero client with a shared throttle, metadata mapping and candidate judging."""
