@@ -12,11 +12,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 
-from .enrichment import enrich_after_import
+from .enrichment import curator_fields, enrich_after_import, record_origins
 from .importers import PageRejected, decode_page, parse_page
 from .importers.records import DecodedPage, Person, Reference, SourceRecord
 from .linking import link_citations
-from .models import Citation, Contributor, ImportBatch, ImportItem, SourceDocument, Work
+from .models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem, SourceDocument, Work
 from .refparse.records import ParsedReference
 from .refparse.text import parse_reference
 from .tasks import index_work
@@ -120,13 +120,19 @@ def work_fields(record: SourceRecord) -> dict[str, object]:
 
 
 def work_changes(work: Work, record: SourceRecord) -> list[str]:
-    """Names of what the record would change. A value the page does not print never erases one we have."""
+    """Names of what the record would change. A value the page does not print never erases one we have,
+    and a value a curator set stays."""
+    kept = curator_fields(work)
     changed = [
         name
         for name, value in work_fields(record).items()
-        if value not in ("", None, []) and getattr(work, name) != value
+        if value not in ("", None, []) and getattr(work, name) != value and name not in kept
     ]
-    if record.authors and _people(work, Contributor.Role.AUTHOR) != _printed(record.authors):
+    if (
+        "authors" not in kept
+        and record.authors
+        and _people(work, Contributor.Role.AUTHOR) != _printed(record.authors)
+    ):
         changed.append("authors")
     if record.editors and _people(work, Contributor.Role.EDITOR) != _printed(record.editors):
         changed.append("editors")
@@ -183,6 +189,10 @@ def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
     if is_new or "references" in plan.changes:
         sync_citations(work, [CitationEntry.from_page(ref) for ref in record.references])
     _store_document(plan, work, batch)
+    imported = [name for name in changed if fields[name] not in ("", None, [])]
+    if authors_changed and record.authors:
+        imported.append("authors")
+    record_origins(work, imported, FieldOrigin.Source.IMPORT, plan.file_name)
     index_work.delay_on_commit(work.pk)
     return work
 

@@ -168,3 +168,29 @@ def test_command_refuses_a_missing_path(tmp_path):
     with pytest.raises(CommandError, match="No such file or folder"):
         call_command("import_sources", str(tmp_path / "nope.txt"))
     assert ImportBatch.objects.count() == 0
+
+
+def test_import_records_where_each_field_came_from(seed_paths):
+    run_import(("000.txt", seed_paths["000"].read_bytes()))
+    work = Work.objects.sources().get()
+    origins = dict(work.field_origins.values_list("field", "detail"))
+    assert origins["title"] == origins["authors"] == "000.txt"
+    assert work.field_origins.get(field="title").source == "import"
+    assert "volume" not in origins or work.volume
+
+
+def test_a_new_version_of_a_page_leaves_a_curators_value_alone(seed_paths):
+    from references.models import FieldOrigin
+
+    run_import(("000.txt", seed_paths["000"].read_bytes()))
+    work = Work.objects.sources().get()
+    Work.objects.filter(pk=work.pk).update(abstract="A curator's abstract.")
+    FieldOrigin.objects.update_or_create(
+        work=work, field="abstract", defaults={"source": "curator", "detail": "chief"}
+    )
+    batch = run_import(("000-v2.txt", updated_springer_page(seed_paths)))
+    work.refresh_from_db()
+    assert work.abstract == "A curator's abstract."
+    assert only_item(batch).outcome == "updated"  # the added reference still came in
+    assert work.citations.count() == 76
+    assert work.field_origins.get(field="abstract").source == "curator"
