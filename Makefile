@@ -34,6 +34,8 @@ bench: $(VENV)/.installed services
 	$(BIN)/python -m bench.import_seeds --output docs/benchmarks.md
 	$(BIN)/python -m bench.refparse --output docs/refparse-benchmark.md
 	$(BIN)/python -m bench.reference_lists --output docs/benchmarks-reference-lists.md
+	$(BIN)/python -m bench.crossref_matching --output docs/crossref-matching.md
+	$(BIN)/python -m bench.crossref_throughput --output docs/benchmarks-crossref.md
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

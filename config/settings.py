@@ -114,8 +114,8 @@ CROSSREF_SINGLE_RATE = env.float("CROSSREF_SINGLE_RATE", default=10 if _polite e
 CROSSREF_LIST_RATE = env.float("CROSSREF_LIST_RATE", default=3 if _polite else 1)
 CROSSREF_SINGLE_CONCURRENCY = env.int("CROSSREF_SINGLE_CONCURRENCY", default=3 if _polite else 1)
 CROSSREF_LIST_CONCURRENCY = env.int("CROSSREF_LIST_CONCURRENCY", default=3 if _polite else 1)
-# Requests are spaced this fraction wider than the limit, so network jitter never makes two arrive too close.
-CROSSREF_RATE_MARGIN = env.float("CROSSREF_RATE_MARGIN", default=0.03)
+# The rate window is this fraction longer than the limit's, so jitter on the way cannot break the limit.
+CROSSREF_RATE_MARGIN = env.float("CROSSREF_RATE_MARGIN", default=0.05)
 CROSSREF_TIMEOUT = env.float("CROSSREF_TIMEOUT", default=10)
 CROSSREF_MAX_TRIES = env.int("CROSSREF_MAX_TRIES", default=5)
 CROSSREF_BACKOFF_SECONDS = env.float("CROSSREF_BACKOFF_SECONDS", default=1)

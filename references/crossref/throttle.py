@@ -1,13 +1,15 @@
 """One rate limit and one concurrency cap shared by every worker process, kept in Redis.
 
-The rate is a gap between consecutive grants (GCRA with no burst): at most one request every
-interval / rate seconds. The cap is a set of leases that expire on their own, so a killed worker
-cannot hold a slot for ever. Limits the server announces lower the configured ones for a while,
-and a Retry-After pauses every process at once. Redis's clock is the only clock, so processes agree.
+The rate is a sliding window, as Crossref counts: no more than `rate` grants in any `interval`
+(stretched by a small margin, so network jitter cannot squeeze two windows' worth into one of the
+server's). The cap is a set of leases that expire on their own, so a killed worker cannot hold a slot
+for ever. Limits the server announces lower the configured ones for a while, and a Retry-After pauses
+every process at once. Redis's clock is the only clock, so processes agree.
 """
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -16,23 +18,33 @@ from dataclasses import dataclass
 
 import redis
 
-# KEYS: leases (sorted set: token -> expiry), next grant time, announced limits (hash), pause-until.
-# ARGV: token, lease seconds, gap seconds, concurrency.
+# KEYS: leases (sorted set: token -> expiry), grants (sorted set: token -> time), announced limits (hash),
+# pause-until. ARGV: token, lease seconds, configured count, configured window, configured cap.
 # Returns 0 when a slot was granted, else the seconds to wait before asking again.
 _ACQUIRE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local gap, cap = tonumber(ARGV[3]), tonumber(ARGV[4])
-local announced = redis.call('HMGET', KEYS[3], 'gap', 'cap')
-if announced[1] then gap = math.max(gap, tonumber(announced[1])) end
-if announced[2] then cap = math.min(cap, tonumber(announced[2])) end
 local paused = tonumber(redis.call('GET', KEYS[4]) or '0')
 if paused > now then return tostring(paused - now) end
+local cap = tonumber(ARGV[5])
+local limits = {{tonumber(ARGV[3]), tonumber(ARGV[4])}}
+local announced = redis.call('HMGET', KEYS[3], 'count', 'window', 'cap')
+if announced[1] then table.insert(limits, {tonumber(announced[1]), tonumber(announced[2])}) end
+if announced[3] then cap = math.min(cap, tonumber(announced[3])) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= cap then return '0.01' end
-local next_grant = tonumber(redis.call('GET', KEYS[2]) or '0')
-if next_grant > now then return tostring(next_grant - now) end
-redis.call('SET', KEYS[2], tostring(now + gap), 'PX', math.ceil(gap * 1000) + 1000)
+if redis.call('ZCARD', KEYS[1]) >= cap then return '0.005' end
+local longest = 0
+for _, limit in ipairs(limits) do
+  longest = math.max(longest, limit[2])
+  local recent = redis.call('ZRANGEBYSCORE', KEYS[2], now - limit[2], '+inf', 'WITHSCORES')
+  local count = #recent / 2
+  if count >= limit[1] then
+    return tostring(tonumber(recent[2 * (count - limit[1]) + 2]) + limit[2] - now)
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - longest)
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[2], math.ceil(longest * 1000) + 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return 0
 """
@@ -47,8 +59,15 @@ class Limits:
     concurrency: int = 1
 
     @property
-    def gap(self) -> float:
-        return self.interval / self.rate
+    def per_second(self) -> float:
+        return self.rate / self.interval
+
+    def window(self, margin: float = 0.0) -> tuple[int, float]:
+        """As a sliding window: (grants, seconds). Half a request per second is one in two seconds."""
+        count, seconds = (
+            (math.floor(self.rate), self.interval) if self.rate >= 1 else (1, self.interval / self.rate)
+        )
+        return count, seconds * (1 + margin)
 
 
 def announced_limits(headers: Mapping[str, str]) -> Limits | None:
@@ -59,7 +78,7 @@ def announced_limits(headers: Mapping[str, str]) -> Limits | None:
     concurrency = lowered.get("x-concurrency-limit")
     try:
         return Limits(
-            rate=float(rate) if rate else float("inf"),
+            rate=float(rate) if rate else math.inf,
             interval=float(interval.rstrip("s") or 1),
             concurrency=int(concurrency) if concurrency else 1_000_000,
         )
@@ -82,7 +101,7 @@ class Throttle:
     ) -> None:
         self.redis, self.limits, self.lease_seconds = client, limits, lease_seconds
         self.margin, self.announcement_seconds = margin, announcement_seconds
-        self.keys = [f"{name}:leases", f"{name}:next", f"{name}:announced", f"{name}:paused-until"]
+        self.keys = [f"{name}:leases", f"{name}:grants", f"{name}:announced", f"{name}:paused-until"]
         self._acquire = client.register_script(_ACQUIRE)
 
     @contextmanager
@@ -98,11 +117,11 @@ class Throttle:
 
     def follow(self, announced: Limits) -> None:
         """Obey lower limits the server announced, in every process, for a while."""
-        gap = announced.gap * (1 + self.margin) if announced.rate != float("inf") else 0
-        current = self.redis.hgetall(self.keys[2])
-        if gap > float(current.get(b"gap", 0)) and gap > self._gap():
-            self.redis.hset(self.keys[2], "gap", gap)
-        if announced.concurrency < int(current.get(b"cap", self.limits.concurrency)):
+        current = self.effective()
+        if announced.per_second < current.per_second:
+            count, window = announced.window(self.margin)
+            self.redis.hset(self.keys[2], mapping={"count": count, "window": window})
+        if announced.concurrency < current.concurrency:
             self.redis.hset(self.keys[2], "cap", announced.concurrency)
         self.redis.expire(self.keys[2], int(self.announcement_seconds))
 
@@ -111,23 +130,24 @@ class Throttle:
         now = _redis_now(self.redis)
         current = float(self.redis.get(self.keys[3]) or 0)
         if now + seconds > current:
-            self.redis.set(self.keys[3], now + seconds, ex=int(seconds) + 1)
+            self.redis.set(self.keys[3], now + seconds, ex=math.ceil(seconds) + 1)
 
     def effective(self) -> Limits:
         """The limits in force now, after any announcement."""
         announced = self.redis.hgetall(self.keys[2])
-        gap = max(self._gap(), float(announced.get(b"gap", 0)))
         cap = min(self.limits.concurrency, int(announced.get(b"cap", self.limits.concurrency)))
-        return Limits(rate=1 / gap, interval=1.0, concurrency=cap)
+        limits = Limits(self.limits.rate, self.limits.interval, cap)
+        if b"count" in announced:
+            lowered = Limits(float(announced[b"count"]), float(announced[b"window"]) / (1 + self.margin), cap)
+            limits = min(limits, lowered, key=lambda candidate: candidate.per_second)
+        return limits
 
     def reset(self) -> None:
         self.redis.delete(*self.keys)
 
-    def _gap(self) -> float:
-        return self.limits.gap * (1 + self.margin)
-
     def _args(self, token: str) -> list:
-        return [token, self.lease_seconds, self._gap(), self.limits.concurrency]
+        count, window = self.limits.window(self.margin)
+        return [token, self.lease_seconds, count, window, self.limits.concurrency]
 
 
 def _redis_now(client: redis.Redis) -> float:

@@ -42,14 +42,20 @@ def take(throttle: Throttle, count: int) -> float:
     return time.monotonic() - started
 
 
-def test_grants_are_spaced_by_the_rate(make_throttle):
+def test_no_window_holds_more_grants_than_the_rate(make_throttle):
     throttle = make_throttle(Limits(rate=20, concurrency=5))
-    assert take(throttle, 11) >= 10 * 0.05
+    assert take(throttle, 20) < 0.5  # a full window's worth goes at once, as Crossref allows
+    assert take(throttle, 1) >= 0.5  # the 21st waits until the first leaves the window
 
 
-def test_the_margin_widens_the_gap(make_throttle):
-    throttle = make_throttle(Limits(rate=20, concurrency=5), margin=0.5)
-    assert take(throttle, 6) >= 5 * 0.05 * 1.5
+def test_the_margin_stretches_the_window(make_throttle):
+    throttle = make_throttle(Limits(rate=5, concurrency=5), margin=0.5)
+    assert take(throttle, 6) >= 1.5
+
+
+def test_a_rate_under_one_per_second_spaces_grants(make_throttle):
+    throttle = make_throttle(Limits(rate=0.5, interval=0.2, concurrency=5))
+    assert take(throttle, 2) >= 0.4
 
 
 def _take_in_process(name: str, url: str, count: int) -> None:
@@ -61,7 +67,7 @@ def test_processes_share_one_rate(connection):
     name = f"test-throttle-{uuid.uuid4().hex}"
     context = multiprocessing.get_context("spawn")
     processes = [
-        context.Process(target=_take_in_process, args=(name, settings.REDIS_URL, 8)) for _ in range(2)
+        context.Process(target=_take_in_process, args=(name, settings.REDIS_URL, 12)) for _ in range(2)
     ]
     started = time.monotonic()
     for process in processes:
@@ -71,8 +77,8 @@ def test_processes_share_one_rate(connection):
     elapsed = time.monotonic() - started
     Throttle(connection, name, Limits(rate=1)).reset()
     assert [p.exitcode for p in processes] == [0, 0]
-    # Sixteen grants at 20 per second need at least 0.75 s, whoever asks for them.
-    assert elapsed >= 15 * 0.05
+    # 24 grants at 20 per second need more than a second, whoever asks for them.
+    assert elapsed >= 1.0
 
 
 def test_concurrency_never_exceeds_the_cap(make_throttle):
@@ -100,14 +106,14 @@ def test_concurrency_never_exceeds_the_cap(make_throttle):
 def test_an_announced_lower_limit_is_followed(make_throttle):
     throttle = make_throttle(Limits(rate=100, concurrency=3))
     throttle.follow(Limits(rate=10, interval=1, concurrency=1))
-    assert throttle.effective() == Limits(rate=pytest.approx(10), interval=1.0, concurrency=1)
-    assert take(throttle, 6) >= 5 * 0.1
+    assert throttle.effective() == Limits(rate=10, interval=1.0, concurrency=1)
+    assert take(throttle, 11) >= 1.0
 
 
 def test_a_higher_announcement_never_raises_the_configured_limit(make_throttle):
     throttle = make_throttle(Limits(rate=5, concurrency=1))
     throttle.follow(Limits(rate=50, interval=1, concurrency=10))
-    assert throttle.effective() == Limits(rate=pytest.approx(5), interval=1.0, concurrency=1)
+    assert throttle.effective() == Limits(rate=5, interval=1.0, concurrency=1)
 
 
 def test_a_pause_holds_every_request_back(make_throttle):
