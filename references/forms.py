@@ -4,7 +4,8 @@ from django.template.defaultfilters import filesizeformat
 
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
-from .models import Work, WorkQuerySet
+from .importers.text import normalize_doi
+from .models import Work, WorkQuerySet, WorkType, finding_labels
 from .reflists import UnknownWork, find_citing_work
 from .refparse import FORMAT_CHOICES
 
@@ -34,20 +35,37 @@ class ImportConfirmForm(forms.Form):
 
 
 class WorkFilterForm(forms.Form):
-    """The one filter for the work list (and, later, the export and the API)."""
+    """The one filter for the work list, the exports, the `export_bibtex` command and the API."""
 
     q = forms.CharField(required=False, max_length=500, label="Search")
     scope = forms.ChoiceField(
         choices=[("sources", "Imported sources"), ("all", "All works, cited ones included")], required=False
     )
+    finding = forms.MultipleChoiceField(required=False, label="Findings (all of them)")
+    year = forms.IntegerField(required=False, min_value=1000, max_value=2999)
+    type = forms.ChoiceField(choices=[("", "Any type"), *WorkType.choices], required=False)
+    doi = forms.CharField(required=False, max_length=255, label="DOI")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["finding"].choices = [(label, label) for label in finding_labels()]
 
     def filter(self, works: WorkQuerySet) -> WorkQuerySet:
         if not self.is_valid():
             return works.none()
+        data = self.cleaned_data
         works = works.active()
-        if self.cleaned_data["scope"] != "all":
+        if data["scope"] != "all" and not data["doi"]:
             works = works.sources()
-        text = self.cleaned_data["q"].strip()
+        for label in data["finding"]:
+            works = works.with_finding(label)
+        if data["year"]:
+            works = works.filter(year=data["year"])
+        if data["type"]:
+            works = works.filter(work_type=data["type"])
+        if data["doi"]:
+            works = works.filter(doi=normalize_doi(data["doi"]))
+        text = data["q"].strip()
         return works.search(text) if text else works
 
 

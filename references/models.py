@@ -99,11 +99,24 @@ class WorkQuerySet(models.QuerySet):
         )
         return self.update(search_vector=vector)
 
+    def with_finding(self, label: str) -> WorkQuerySet:
+        """Works a curator has tagged with this finding (accepted annotations only)."""
+        annotation = self.model._meta.get_field("annotations").related_model
+        tagged = annotation.objects.filter(work=OuterRef("pk"), finding__label=label, state="accepted")
+        return self.filter(Exists(tagged))
+
     def with_counts(self) -> WorkQuerySet:
         return self.annotate(
             reference_count=Count("citations", distinct=True),
             cited_by_count=Count("cited_by", distinct=True),
         )
+
+
+def finding_labels() -> list[str]:
+    """The finding vocabulary's labels (curation.Finding), for filters; imported lazily to keep apps apart."""
+    from curation.models import Finding
+
+    return list(Finding.objects.values_list("label", flat=True))
 
 
 class Work(models.Model):
