@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SHARED_DIR
 
-.PHONY: run setup test lint bench services database chromium format
+.PHONY: run setup test lint bench services database chromium bibtex-tools format
 
 ## run: set everything up, then serve the web app and a Celery worker together (Ctrl-C stops both)
 run: setup
@@ -23,7 +23,7 @@ setup: $(VENV)/.installed database
 	$(BIN)/python manage.py ensure_admin
 
 ## test: lint, migration check and the whole suite on real PostgreSQL, Redis, Celery and Chromium
-test: $(VENV)/.installed services chromium
+test: $(VENV)/.installed services chromium bibtex-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -61,3 +61,9 @@ database: services
 chromium:
 	@command -v chromium >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## bibtex-tools: biber, bibtex and pdflatex, which the export tests run on every exported file
+bibtex-tools:
+	@command -v biber >/dev/null && command -v bibtex >/dev/null && command -v pdflatex >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			biber texlive-bibtex-extra texlive-latex-base >/dev/null)

@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 
 from .enrichment import works_to_enrich
@@ -34,6 +37,18 @@ class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
+# Anything holding a DOI (bare, doi:, a doi.org link), and no NUL; the API's schema states the same pattern.
+DOI_PATTERN = r"^[^\x00]*10\.[0-9]{4,9}/[^\s\x00][^\x00]*$"
+DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
+
+
+class ChoicesField(forms.MultipleChoiceField):
+    """A multiple choice where an empty value (`?finding=` from a blank select) means no choice."""
+
+    def to_python(self, value) -> list[str]:
+        return [choice for choice in super().to_python(value) if choice]
+
+
 class WorkFilterForm(forms.Form):
     """The one filter for the work list, the exports, the `export_bibtex` command and the API."""
 
@@ -41,14 +56,23 @@ class WorkFilterForm(forms.Form):
     scope = forms.ChoiceField(
         choices=[("sources", "Imported sources"), ("all", "All works, cited ones included")], required=False
     )
-    finding = forms.MultipleChoiceField(required=False, label="Findings (all of them)")
+    finding = ChoicesField(required=False, label="Findings (all of them)")
     year = forms.IntegerField(required=False, min_value=1000, max_value=2999)
     type = forms.ChoiceField(choices=[("", "Any type"), *WorkType.choices], required=False)
-    doi = forms.CharField(required=False, max_length=255, label="DOI")
+    doi = forms.CharField(
+        required=False,
+        max_length=255,
+        label="DOI",
+        validators=[RegexValidator(DOI_PATTERN, "Not a DOI: a DOI looks like 10.1182/blood-2009-02-204214.")],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["finding"].choices = [(label, label) for label in finding_labels()]
+
+    def clean_doi(self) -> str:
+        found = DOI_RE.search(self.cleaned_data["doi"])
+        return normalize_doi(found.group()) if found else ""
 
     def filter(self, works: WorkQuerySet) -> WorkQuerySet:
         if not self.is_valid():
@@ -64,7 +88,7 @@ class WorkFilterForm(forms.Form):
         if data["type"]:
             works = works.filter(work_type=data["type"])
         if data["doi"]:
-            works = works.filter(doi=normalize_doi(data["doi"]))
+            works = works.filter(doi=data["doi"])
         text = data["q"].strip()
         return works.search(text) if text else works
 
@@ -128,3 +152,23 @@ class EnrichmentStartForm(forms.Form):
     def works(self) -> list[int]:
         work = self.cleaned_data["work"]
         return [work.pk] if work else list(works_to_enrich())
+
+
+class ExportOptionsForm(forms.Form):
+    """How to export: one work or the filtered selection, ASCII-only BibTeX, abstracts included."""
+
+    work = forms.IntegerField(required=False, min_value=1)
+    ascii = forms.BooleanField(required=False, label="ASCII only (LaTeX escapes)")
+    abstract = forms.BooleanField(required=False, label="Include abstracts")
+
+    def selection(self, filters: WorkFilterForm) -> WorkQuerySet | None:
+        """The works to export, or None when the options or the filters are invalid."""
+        if not self.is_valid():
+            return None
+        if self.cleaned_data["work"]:
+            return Work.objects.active().filter(pk=self.cleaned_data["work"])
+        return filters.filter(Work.objects.all()) if filters.is_valid() else None
+
+    def errors_text(self, filters: WorkFilterForm) -> str:
+        errors = {**filters.errors, **self.errors}
+        return "\n".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())

@@ -59,7 +59,7 @@ class WorkQuerySet(models.QuerySet):
         return (
             self.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-year")
+            .order_by("-rank", "-year", "pk")
         )
 
     def matching_record(self, record: SourceRecord) -> Work | None:
@@ -124,6 +124,12 @@ class Work(models.Model):
 
     doi = models.CharField("DOI", max_length=255, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
+    citation_key = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="BibTeX key: given at the first export, never changed.",
+    )
     title = models.TextField()
     container_title = models.CharField(max_length=500, blank=True)
     container_abbreviation = models.CharField(max_length=200, blank=True)
@@ -167,6 +173,9 @@ class Work(models.Model):
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="work_doi_unique"),
             models.CheckConstraint(condition=Q(doi=Lower("doi")), name="work_doi_lowercase"),
             models.UniqueConstraint(fields=["pmid"], condition=~Q(pmid=""), name="work_pmid_unique"),
+            models.UniqueConstraint(
+                fields=["citation_key"], condition=~Q(citation_key=""), name="work_citation_key_unique"
+            ),
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="work_search_vector"),

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import enrichment
+from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
+    ExportOptionsForm,
     ImportConfirmForm,
     MergeForm,
     ReferenceListForm,
@@ -47,7 +49,10 @@ def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
     works = form.filter(Work.objects.with_counts().order_by("-year", "title", "pk"))
     page = Paginator(works, 25).get_page(request.GET.get("page"))
-    return render(request, "references/work_list.html", {"form": form, "page": page})
+    selection = request.GET.copy()
+    selection.pop("page", None)
+    context = {"form": form, "page": page, "selection": selection.urlencode()}
+    return render(request, "references/work_list.html", context)
 
 
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -260,3 +265,19 @@ def review_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         return render(request, "references/partials/_candidate.html", {"candidate": candidate, "note": note})
     messages.info(request, note)
     return redirect(request.POST.get("next") or "references:review-queue")
+
+
+def export(request: HttpRequest, format: str) -> HttpResponse:
+    """The list's selection (same query string), or one work, streamed as BibTeX, RIS or CSL-JSON."""
+    filters, options = WorkFilterForm(request.GET), ExportOptionsForm(request.GET)
+    works = options.selection(filters)
+    if works is None:
+        return HttpResponseBadRequest(options.errors_text(filters), content_type="text/plain; charset=utf-8")
+    stream, content_type, extension = FORMATS[format]
+    flags = {"abstract": options.cleaned_data["abstract"]}
+    if format == "bib":
+        flags["ascii"] = options.cleaned_data["ascii"]
+    response = StreamingHttpResponse(stream(export_selection(works), **flags), content_type=content_type)
+    name = f"work-{options.cleaned_data['work']}" if options.cleaned_data["work"] else "all-literature"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response

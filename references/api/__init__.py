@@ -1,0 +1,1 @@
+"""The read-only JSON API: works, their findings and citations, with an OpenAPI schema."""

@@ -1,0 +1,88 @@
+"""The plain record every export writer takes: no ORM, no HTTP."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Work types; the values match references.models.WorkType.
+JOURNAL_ARTICLE = "journal-article"
+REVIEW = "review"
+CASE_REPORT = "case-report"
+BOOK_CHAPTER = "book-chapter"
+BOOK = "book"
+REPORT = "report"
+CONFERENCE_ABSTRACT = "conference-abstract"
+WEB_PAGE = "web-page"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Person:
+    family: str
+    given: str = ""
+
+    @property
+    def is_organisation(self) -> bool:
+        """A body such as "Children's Oncology Group" or "WHO": no given name, several words or all capitals."""
+        family = self.family.strip()
+        return not self.given.strip() and bool(family) and (len(family.split()) >= 2 or family.isupper())
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    key: str
+    work_type: str
+    title: str
+    authors: tuple[Person, ...] = ()
+    editors: tuple[Person, ...] = ()
+    container_title: str = ""
+    year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    issns: tuple[str, ...] = ()
+    isbns: tuple[str, ...] = ()
+    publisher: str = ""
+    keywords: tuple[str, ...] = ()
+    abstract: str = ""
+
+
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign.
+PAGE_DASHES = re.compile(r"\s*[-‐‑‒–—―−]+\s*")
+_PAGE_RANGE = re.compile(r"^\s*([^\s\-‐‑‒–—―−]+)\s*[-‐‑‒–—―−]+\s*([^\s\-‐‑‒–—―−]+)\s*$")
+
+
+def split_pages(pages: str) -> tuple[str, str]:
+    """("317", "335") from "317-335" or "317–335"; Medline's "317-35" becomes ("317", "335").
+
+    A single page, an e-locator ("e33693") or anything that is not one range comes back whole as the first page.
+    """
+    match = _PAGE_RANGE.match(pages)
+    if not match:
+        return pages.strip(), ""
+    first, last = match.groups()
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, last
+
+
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+
+
+def clean(text: str) -> str:
+    """One line of NFC text: runs of white space become one space; control and invisible characters go."""
+    if not text.isprintable():
+        text = _WHITESPACE.sub(" ", _INVISIBLE.sub("", text))
+    elif "  " in text:
+        text = _WHITESPACE.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.strip()

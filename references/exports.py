@@ -1,0 +1,194 @@
+"""Exports of a selection of works as BibTeX, RIS or CSL-JSON: stable keys, streamed in chunks.
+
+Rows are read as plain values, a chunk of works at a time, through a server-side cursor, so memory
+stays flat however large the selection and no model instance is built per work or author.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from django.db import connection, transaction
+
+from curation.models import Annotation
+
+from .export import (
+    ExportRecord,
+    Person,
+    bibtex_entry,
+    bibtex_header,
+    csl_item,
+    key_base,
+    ris_record,
+    unique_key,
+)
+from .models import Contributor, Work, WorkQuerySet
+
+CHUNK = 2000
+# Responses are written in pieces of about this many characters, not entry by entry.
+PIECE = 64 * 1024
+KEY_LOCK = 7_201_914  # pg_advisory_xact_lock id: one key assignment at a time
+WORK_FIELDS = (
+    "pk",
+    "citation_key",
+    "work_type",
+    "title",
+    "container_title",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issns",
+    "isbns",
+    "publisher",
+    "abstract",
+)
+
+
+def assign_citation_keys(works: WorkQuerySet) -> int:
+    """Give every work of the selection that has none a readable key, unique in the library, for good."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [KEY_LOCK])
+        missing = list(works.filter(citation_key="").values_list("pk", "year", "title").order_by("pk"))
+        if not missing:
+            return 0
+        first_authors = _first_authors([pk for pk, _, _ in missing])
+        taken = set(Work.objects.exclude(citation_key="").values_list("citation_key", flat=True))
+        keyed = []
+        for pk, year, title in missing:
+            key = unique_key(key_base(first_authors.get(pk, ""), year, title), taken)
+            taken.add(key)
+            keyed.append(Work(pk=pk, citation_key=key))
+        Work.objects.bulk_update(keyed, ["citation_key"], batch_size=CHUNK)
+        return len(keyed)
+
+
+def export_selection(works: WorkQuerySet) -> WorkQuerySet:
+    """The selection as exports order it: by key, so two exports of one library compare line by line."""
+    assign_citation_keys(works)
+    return works.order_by("citation_key")
+
+
+def export_records(works: WorkQuerySet) -> Iterator[ExportRecord]:
+    ids = works.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
+    for chunk in batched(ids, CHUNK):
+        rows = {row[0]: row for row in Work.objects.filter(pk__in=chunk).values_list(*WORK_FIELDS)}
+        people, findings = _people(chunk), _accepted_findings(chunk)
+        for pk in chunk:
+            yield _record(rows[pk], people.get(pk, {}), findings.get(pk, ()))
+
+
+def batched(items: Iterable, size: int) -> Iterator[tuple]:
+    """itertools.batched, which arrives with Python 3.12."""
+    iterator = iter(items)
+    while chunk := tuple(islice(iterator, size)):
+        yield chunk
+
+
+def bibtex_stream(works: WorkQuerySet, *, ascii: bool = False, abstract: bool = False) -> Iterator[str]:
+    entries = (bibtex_entry(record, ascii=ascii, abstract=abstract) for record in export_records(works))
+    return _pieces([bibtex_header()], entries)
+
+
+def ris_stream(works: WorkQuerySet, *, abstract: bool = False) -> Iterator[str]:
+    return _pieces([], (ris_record(record, abstract=abstract) for record in export_records(works)))
+
+
+def csljson_stream(works: WorkQuerySet, *, abstract: bool = False) -> Iterator[str]:
+    items = (
+        json.dumps(csl_item(record, abstract=abstract), ensure_ascii=False)
+        for record in export_records(works)
+    )
+    return _pieces(["["], _separated(items), ["]\n"])
+
+
+def _separated(items: Iterable[str]) -> Iterator[str]:
+    for number, item in enumerate(items):
+        yield ("\n" if number == 0 else ",\n") + item
+    yield "\n"
+
+
+def _pieces(*parts: Iterable[str]) -> Iterator[str]:
+    buffer, size = [], 0
+    for part in parts:
+        for text in part:
+            buffer.append(text)
+            size += len(text)
+            if size >= PIECE:
+                yield "".join(buffer)
+                buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def _first_authors(pks: list[int]) -> dict[int, str]:
+    rows = Contributor.objects.filter(work__in=pks, role=Contributor.Role.AUTHOR, position=1)
+    return dict(rows.values_list("work_id", "family"))
+
+
+def _people(pks: tuple[int, ...]) -> dict[int, dict[str, list[Person]]]:
+    people: dict[int, dict[str, list[Person]]] = defaultdict(lambda: {"author": [], "editor": []})
+    rows = Contributor.objects.filter(work__in=pks).order_by("work_id", "role", "position")
+    for work_id, role, family, given in rows.values_list("work_id", "role", "family", "given"):
+        people[work_id][role].append(Person(family, given))
+    return people
+
+
+def _accepted_findings(pks: tuple[int, ...]) -> dict[int, tuple[str, ...]]:
+    findings: dict[int, list[str]] = defaultdict(list)
+    rows = Annotation.objects.filter(work__in=pks, state=Annotation.State.ACCEPTED).order_by("finding__label")
+    for work_id, label in rows.values_list("work_id", "finding__label").distinct():
+        findings[work_id].append(label)
+    return {pk: tuple(labels) for pk, labels in findings.items()}
+
+
+def _record(row: tuple, people: dict[str, list[Person]], findings: tuple[str, ...]) -> ExportRecord:
+    (
+        _pk,
+        key,
+        work_type,
+        title,
+        container,
+        year,
+        volume,
+        issue,
+        pages,
+        doi,
+        pmid,
+        issns,
+        isbns,
+        publisher,
+        abstract,
+    ) = row
+    return ExportRecord(
+        key=key,
+        work_type=work_type,
+        title=title,
+        authors=tuple(people.get("author", ())),
+        editors=tuple(people.get("editor", ())),
+        container_title=container,
+        year=year,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=doi,
+        pmid=pmid,
+        issns=tuple(issns),
+        isbns=tuple(isbns),
+        publisher=publisher,
+        keywords=findings,
+        abstract=abstract,
+    )
+
+
+FORMATS: dict[str, tuple[Callable[..., Iterator[str]], str, str]] = {
+    "bib": (bibtex_stream, "application/x-bibtex; charset=utf-8", "bib"),
+    "ris": (ris_stream, "application/x-research-info-systems; charset=utf-8", "ris"),
+    "json": (csljson_stream, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+}
