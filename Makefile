@@ -36,6 +36,7 @@ bench: $(VENV)/.installed services
 	$(BIN)/python -m bench.reference_lists --output docs/benchmarks-reference-lists.md
 	$(BIN)/python -m bench.crossref_matching --output docs/crossref-matching.md
 	$(BIN)/python -m bench.crossref_throughput --output docs/benchmarks-crossref.md
+	$(BIN)/python -m bench.export_bibtex --output docs/benchmarks-export.md
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

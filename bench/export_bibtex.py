@@ -90,8 +90,6 @@ def _work(rng: random.Random, n: int):
 
 def _measure(count: int) -> None:
     """Export the first `count` works by key to nowhere; print seconds and peak RSS (KiB)."""
-    import resource
-
     from references.exports import bibtex_stream
     from references.models import Work
 
@@ -101,7 +99,13 @@ def _measure(count: int) -> None:
     started = time.perf_counter()
     size = sum(len(piece) for piece in bibtex_stream(works))
     seconds = time.perf_counter() - started
-    print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, size)
+    print(seconds, _peak_rss_kib(), size)
+
+
+def _peak_rss_kib() -> int:
+    """This process's own peak (VmHWM): getrusage's maxrss would carry the parent's peak across exec."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
 
 
 def _markdown(rows: list[tuple[int, float, int, int]], keys_seconds: float) -> str:
