@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("references.api.urls")),
+    path("", include("curation.urls")),
     path("", include("references.urls")),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from references.models import Work
 
@@ -51,11 +52,15 @@ class Annotation(models.Model):
     evidence_end = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
     state = models.CharField(max_length=20, choices=State, default=State.ACCEPTED)
+    # Raised by every change; a change made against an older version is refused (two curators at once).
+    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["finding__label", "created_at"]
@@ -64,6 +69,8 @@ class Annotation(models.Model):
                 condition=Q(evidence_start__isnull=True) | Q(evidence_end__gte=F("evidence_start")),
                 name="annotation_evidence_span_ordered",
             ),
+            # One annotation per finding and work: a rejected suggestion stays rejected, a tag is not doubled.
+            models.UniqueConstraint(fields=["work", "finding"], name="annotation_one_per_finding"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
 from .importers.text import normalize_doi
-from .models import Work, WorkQuerySet, WorkType, finding_labels
+from .models import EnrichmentState, Work, WorkQuerySet, WorkType, finding_labels
 from .reflists import UnknownWork, find_citing_work
 from .refparse import FORMAT_CHOICES
 
@@ -42,6 +42,9 @@ DOI_PATTERN = r"^[^\x00]*10\.[0-9]{4,9}/[^\s\x00][^\x00]*$"
 DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
 
 
+SORTS = {"newest": ("-year", "title", "pk"), "oldest": ("year", "title", "pk"), "title": ("title", "pk")}
+
+
 class ChoicesField(forms.MultipleChoiceField):
     """A multiple choice where an empty value (`?finding=` from a blank select) means no choice."""
 
@@ -64,6 +67,22 @@ class WorkFilterForm(forms.Form):
         max_length=255,
         label="DOI",
         validators=[RegexValidator(DOI_PATTERN, "Not a DOI: a DOI looks like 10.1182/blood-2009-02-204214.")],
+    )
+    journal = forms.CharField(required=False, max_length=500)
+    state = forms.ChoiceField(
+        choices=[("", "Any"), *EnrichmentState.choices], required=False, label="Crossref"
+    )
+    tagged = forms.ChoiceField(
+        choices=[("", "Tagged or not"), ("yes", "Tagged"), ("no", "Not tagged yet")], required=False
+    )
+    sort = forms.ChoiceField(
+        choices=[
+            ("", "Relevance, then newest"),
+            ("newest", "Newest"),
+            ("oldest", "Oldest"),
+            ("title", "Title"),
+        ],
+        required=False,
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -89,8 +108,15 @@ class WorkFilterForm(forms.Form):
             works = works.filter(work_type=data["type"])
         if data["doi"]:
             works = works.filter(doi=data["doi"])
+        if data["journal"]:
+            works = works.filter(container_title=data["journal"])
+        if data["state"]:
+            works = works.filter(enrichment_state=data["state"])
+        if data["tagged"]:
+            works = works.tagged() if data["tagged"] == "yes" else works.untagged()
         text = data["q"].strip()
-        return works.search(text) if text else works
+        works = works.search(text) if text else works.order_by("-year", "title", "pk")
+        return works.order_by(*SORTS[data["sort"]]) if data["sort"] else works
 
 
 class ReferenceListForm(forms.Form):

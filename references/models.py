@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
@@ -37,6 +39,22 @@ class EnrichmentState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+_PREFIX = re.compile(r"^(\w{2,})\*$")
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """websearch_to_tsquery for the words and phrases, and a prefix query for each word ending in *."""
+    words = text.split()
+    prefixes = [m.group(1) for w in words if (m := _PREFIX.match(w))]
+    rest = " ".join(w for w in words if not _PREFIX.match(w))
+    parts = [SearchQuery(rest, search_type="websearch", config="english")] if rest.strip() else []
+    parts += [SearchQuery(f"{prefix}:*", search_type="raw", config="english") for prefix in prefixes]
+    query = parts[0] if parts else None
+    for part in parts[1:]:
+        query &= part
+    return query
+
+
 def _joined(array_field: str) -> Func:
     return Func(F(array_field), Value(" "), function="array_to_string", output_field=models.TextField())
 
@@ -55,7 +73,10 @@ class WorkQuerySet(models.QuerySet):
         return self.filter(Exists(SourceDocument.objects.filter(work=OuterRef("pk"))))
 
     def search(self, text: str) -> WorkQuerySet:
-        query = SearchQuery(text, search_type="websearch", config="english")
+        """Full-text search: words, "quoted phrases", -exclusions, and prefixes written leuk*."""
+        query = search_query(text)
+        if query is None:
+            return self
         return (
             self.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
@@ -98,6 +119,16 @@ class WorkQuerySet(models.QuerySet):
             + SearchVector("container_title", "abstract", weight="C", config="english")
         )
         return self.update(search_vector=vector)
+
+    def tagged(self) -> WorkQuerySet:
+        return self.filter(Exists(self._accepted_annotations()))
+
+    def untagged(self) -> WorkQuerySet:
+        return self.exclude(Exists(self._accepted_annotations()))
+
+    def _accepted_annotations(self) -> models.QuerySet:
+        annotation = self.model._meta.get_field("annotations").related_model
+        return annotation.objects.filter(work=OuterRef("pk"), state="accepted")
 
     def with_finding(self, label: str) -> WorkQuerySet:
         """Works a curator has tagged with this finding (accepted annotations only)."""

@@ -5,7 +5,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from curation.reading import highlighted, tag_panel
+
 from . import enrichment
+from .browse import describe_page, facet_counts, kept_filters, with_links
 from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
@@ -17,7 +20,7 @@ from .forms import (
     WorkFilterForm,
 )
 from .merging import MergeRefused, merge_works, undo_merge
-from .models import EnrichmentBatch, ImportBatch, MatchCandidate, Work, WorkMerge
+from .models import EnrichmentBatch, ImportBatch, MatchCandidate, Work, WorkMerge, finding_labels
 from .reflists import import_reference_list, plan_reference_list
 from .services import import_sources, plan_source_import
 from .staging import stage, stage_files, take_staged, take_staged_files
@@ -47,11 +50,23 @@ def reviewer_required(view):
 
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
-    works = form.filter(Work.objects.with_counts().order_by("-year", "title", "pk"))
-    page = Paginator(works, 25).get_page(request.GET.get("page"))
+    works = form.filter(Work.objects.all())
+    total, facets = facet_counts(works) if form.is_valid() else (0, {})
+    paginator = Paginator(works, 25)
+    paginator.count = total  # the facets counted the selection already
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "")
     selection = request.GET.copy()
     selection.pop("page", None)
-    context = {"form": form, "page": page, "selection": selection.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "facets": with_links(request.GET, facets),
+        "kept_filters": kept_filters(request.GET),
+        "selection": selection.urlencode(),
+        "finding_labels": finding_labels(),
+    }
     return render(request, "references/work_list.html", context)
 
 
@@ -68,6 +83,8 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merge_form": MergeForm(),
         "field_origins": work.field_origins.all(),
         "candidates": work.match_candidates.filter(state=MatchCandidate.State.PENDING),
+        "highlighted": highlighted(work),
+        **tag_panel(work),
     }
     return render(request, "references/work_detail.html", context)
 

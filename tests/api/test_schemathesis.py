@@ -26,12 +26,18 @@ def api_data(seeds_dir) -> list[Work]:
     import_seeds(seeds_dir)
     Work.objects.all().update_search_vectors()
     works = list(Work.objects.order_by("pk"))
-    for work, label in zip(works, ["infant", "HSCT", "KMT2A-r", "infant", "relapse"], strict=False):
-        finding = Finding.objects.get(label=label)
+    labels = ["infant", "HSCT", "KMT2A-r", "infant", "relapse"]
+    for work, label, suggested in zip(works, labels, labels[1:] + labels[:1], strict=False):
         Annotation.objects.create(
-            work=work, finding=finding, evidence="From the abstract.", evidence_start=0, evidence_end=18
+            work=work,
+            finding=Finding.objects.get(label=label),
+            evidence="From the abstract.",
+            evidence_start=0,
+            evidence_end=18,
         )
-        Annotation.objects.create(work=work, finding=finding, state=Annotation.State.SUGGESTED)
+        Annotation.objects.create(
+            work=work, finding=Finding.objects.get(label=suggested), state=Annotation.State.SUGGESTED
+        )
     Work.objects.create(title="A work only cited", year=2001)
     Work.objects.create(title="A duplicate", merged_into=works[0])
     return list(Work.objects.active())

@@ -1,0 +1,194 @@
+"""Tagging as curators do it: evidence that must be in the text, suggestions, two curators at once, history."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from curation.models import Annotation, Finding
+from curation.services import Conflict, TaggingRefused, bulk_tag, change_annotation, history, tag_work
+from references.models import Work
+
+pytestmark = pytest.mark.django_db
+
+ABSTRACT = (
+    "Infants with KMT2A-rearranged ALL have a poor outcome. The leukemic cells carried KMT2A/AFF1. "
+    "After a second HSCT she received blinatumomab and remains in remission."
+)
+
+
+@pytest.fixture
+def work():
+    return Work.objects.create(
+        title="Blinatumomab after a second HSCT in an infant", abstract=ABSTRACT, year=2024
+    )
+
+
+def member(django_user_model, name: str, group: str):
+    user = django_user_model.objects.create_user(name, password=f"{name}-password-1")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def curator(django_user_model):
+    return member(django_user_model, "curator", "curator")
+
+
+@pytest.fixture
+def second_curator(django_user_model):
+    return member(django_user_model, "second", "curator")
+
+
+@pytest.fixture
+def researcher(django_user_model):
+    return member(django_user_model, "researcher", "researcher")
+
+
+def finding(label: str) -> Finding:
+    return Finding.objects.get(label=label)
+
+
+def test_evidence_is_stored_with_its_field_and_offsets(work, curator):
+    sentence = "The leukemic cells carried KMT2A/AFF1."
+    annotation = tag_work(
+        work=work,
+        finding=finding("KMT2A-r"),
+        field="abstract",
+        quote=sentence,
+        start=None,
+        note="",
+        user=curator,
+    )
+    assert annotation.evidence == sentence
+    assert ABSTRACT[annotation.evidence_start : annotation.evidence_end] == sentence
+    assert (annotation.evidence_field, annotation.state, annotation.created_by) == (
+        "abstract",
+        "accepted",
+        curator,
+    )
+
+
+def test_evidence_must_occur_in_the_text(work, curator):
+    with pytest.raises(TaggingRefused, match="does not occur"):
+        tag_work(
+            work=work,
+            finding=finding("KMT2A-r"),
+            field="abstract",
+            quote="MLL-AF9 was found.",
+            start=None,
+            note="",
+            user=curator,
+        )
+    assert not Annotation.objects.exists()
+
+
+def test_a_second_curator_is_told_instead_of_overwriting(work, curator, second_curator):
+    annotation = tag_work(
+        work=work,
+        finding=finding("HSCT"),
+        field="abstract",
+        quote="After a second HSCT",
+        start=None,
+        note="",
+        user=curator,
+    )
+    seen = annotation.version
+    change_annotation(annotation_id=annotation.pk, version=seen, user=curator, note="second transplant")
+    with pytest.raises(Conflict) as conflict:
+        change_annotation(annotation_id=annotation.pk, version=seen, user=second_curator, state="rejected")
+    assert conflict.value.current.note == "second transplant"
+    annotation.refresh_from_db()
+    assert (annotation.state, annotation.note) == ("accepted", "second transplant")
+
+
+def test_two_curators_tagging_the_same_finding_do_not_double_it(work, curator, second_curator):
+    quote = "After a second HSCT"
+    tag_work(
+        work=work, finding=finding("HSCT"), field="abstract", quote=quote, start=None, note="", user=curator
+    )
+    with pytest.raises(Conflict):
+        tag_work(
+            work=work,
+            finding=finding("HSCT"),
+            field="abstract",
+            quote=quote,
+            start=None,
+            note="x",
+            user=second_curator,
+        )
+    assert Annotation.objects.count() == 1
+
+
+def test_history_keeps_who_when_before_and_after(work, curator, second_curator):
+    annotation = tag_work(
+        work=work,
+        finding=finding("HSCT"),
+        field="abstract",
+        quote="After a second HSCT",
+        start=None,
+        note="",
+        user=curator,
+    )
+    change_annotation(
+        annotation_id=annotation.pk, version=annotation.version, user=second_curator, state="rejected"
+    )
+    latest, first = history(work)
+    assert (first["record"].history_user, first["kind"]) == (curator, "Created")
+    assert latest["record"].history_user == second_curator
+    assert ("state", "accepted", "rejected") in latest["changes"]
+
+
+def test_bulk_tagging_skips_works_tagged_already(work, curator):
+    other = Work.objects.create(title="Another infant ALL study")
+    tag_work(
+        work=work, finding=finding("infant"), field="title", quote="infant", start=None, note="", user=curator
+    )
+    assert bulk_tag(works=[work, other], finding=finding("infant"), user=curator) == 1
+    assert Annotation.objects.filter(finding__label="infant").count() == 2
+    assert Annotation.history.filter(work_id=other.pk).get().history_user == curator
+
+
+def test_a_researcher_cannot_tag_even_by_forging_a_post(client, work, researcher):
+    client.force_login(researcher)
+    url = reverse("curation:tag-create", args=[work.pk])
+    response = client.post(url, {"finding": "HSCT", "field": "abstract", "quote": "After a second HSCT"})
+    assert response.status_code == 403
+    assert (
+        client.post(reverse("curation:bulk-tag"), {"works": [work.pk], "finding": "HSCT"}).status_code == 403
+    )
+    assert not Annotation.objects.exists()
+    page = client.get(work.get_absolute_url())
+    assert 'id="tag-form"' not in page.text and "Accept " not in page.text
+
+
+def test_anonymous_writes_go_to_the_login_page(client, work):
+    response = client.post(reverse("curation:tag-create", args=[work.pk]), {"finding": "HSCT"})
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_curator_tags_in_place_and_sees_the_conflict_of_a_stale_page(client, work, curator, second_curator):
+    client.force_login(curator)
+    url = reverse("curation:tag-create", args=[work.pk])
+    data = {
+        "finding": "KMT2A-r",
+        "field": "abstract",
+        "quote": "The leukemic cells carried KMT2A/AFF1.",
+        "version": 0,
+    }
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<section id="tag-panel"')
+    assert "Tagged KMT2A-r with the quoted evidence." in response.text
+    annotation = Annotation.objects.get()
+    client.force_login(second_curator)
+    stale = {"version": annotation.version, "state": "rejected"}
+    client.post(
+        reverse("curation:annotation-change", args=[annotation.pk]),
+        {**stale, "note": "ok"},
+        headers={"HX-Request": "true"},
+    )
+    client.force_login(curator)
+    response = client.post(
+        reverse("curation:annotation-change", args=[annotation.pk]), stale, headers={"HX-Request": "true"}
+    )
+    assert "Not saved: second changed KMT2A-r" in response.text
+    assert "Their version" in response.text
