@@ -882,6 +882,10 @@ class Command(BaseCommand):
             with self.phase("citations"):
                 names = (*CITATION_COLUMNS, *CITED_COLUMNS, *STAMP_COLUMNS)
                 copiers[Citation].copy_lines(names, generator.citation_lines(works, per_work))
+            with self.phase("foreign key checks"), connection.cursor() as cursor:
+                cursor.execute(
+                    "SET CONSTRAINTS ALL IMMEDIATE"
+                )  # the deferred checks, now rather than at commit
         self.say(", ".join(f"{c.rows:,} {m._meta.verbose_name_plural}" for m, c in copiers.items()))
         with self.phase("search vectors"):
             self.refresh_search_vectors(ids)
@@ -939,29 +943,36 @@ def analyze(models_: list[type[models.Model]]) -> None:
 
 
 def clear_demo() -> int:
-    """Delete the demo works and what hangs on them; other works keep their rows, and their citations of a
-    demo work become unmatched."""
+    """Delete the demo works and what hangs on them. Other works keep their rows; their citations of a demo
+    work become unmatched. Set-based statements throughout: Django's delete() would load every work."""
     ids = demo_work_ids()
     if not ids:
         return 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        _delete_where(cursor, Annotation, "work_id", ids)
-        cursor.execute(
-            f"UPDATE {_table(Citation)} SET cited_work_id = NULL, match_state = %s, match_method = '', "
-            "match_score = NULL WHERE cited_work_id = ANY(%s) AND NOT citing_work_id = ANY(%s)",
-            [Citation.MatchState.UNMATCHED, ids, ids],
+    demo = demo_documents().values("work_id")
+    with transaction.atomic():
+        Citation.objects.filter(cited_work__in=demo).exclude(citing_work__in=demo).update(
+            cited_work=None, match_state=Citation.MatchState.UNMATCHED, match_method="", match_score=None
         )
-        _delete_where(cursor, Citation, "citing_work_id", ids)
-        _delete_where(cursor, Contributor, "work_id", ids)
-        _delete_where(cursor, SourceDocument, "work_id", ids)
-        # Whatever else points at a work (merges, enrichment items, field origins, ...) Django handles.
-        Work.objects.filter(pk__in=ids).only("pk").delete()
+        # Every relation to Work, whoever added it; the documents last, since they say which works are demo.
+        relations = sorted(Work._meta.related_objects, key=lambda rel: rel.related_model is SourceDocument)
+        for relation in relations:
+            _release(relation, demo)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_table(Work)} WHERE id = ANY(%s)", [ids])
     return len(ids)
+
+
+def _release(relation: models.ForeignObjectRel, demo: models.QuerySet) -> None:
+    """Delete (CASCADE) or unlink (SET_NULL) the rows of one relation that point at demo works; any other
+    on_delete is left for the final DELETE to refuse."""
+    if not relation.one_to_many and not relation.one_to_one:
+        return
+    rows = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": demo})
+    if relation.on_delete is models.CASCADE:
+        rows.delete()
+    elif relation.on_delete is models.SET_NULL:
+        rows.update(**{relation.field.name: None})
 
 
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
-
-
-def _delete_where(cursor, model: type[models.Model], column: str, ids: list[int]) -> None:
-    cursor.execute(f"DELETE FROM {_table(model)} WHERE {column} = ANY(%s)", [ids])

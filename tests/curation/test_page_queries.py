@@ -1,0 +1,82 @@
+"""The busy pages issue the same small number of queries however much there is to show."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from curation.models import Annotation, Finding
+from references.models import Citation, Contributor, SourceDocument, Work
+
+pytestmark = pytest.mark.django_db
+
+LIST_QUERIES = 10  # session, user, groups, permissions, vocabulary x2, facets x2, page, counts; +1 snippets
+WORK_QUERIES = 27
+
+
+def library(size: int) -> list[Work]:
+    works = []
+    findings = list(Finding.objects.all()[:3])
+    for n in range(size):
+        work = Work.objects.create(
+            title=f"Blinatumomab in infant KMT2A-rearranged ALL {n}",
+            abstract="After a second HSCT the infant received blinatumomab. " * 3,
+            year=2000 + n % 20,
+            container_title=f"Journal {n % 4}",
+        )
+        SourceDocument.objects.create(
+            work=work, file_name=f"{n}.txt", sha256=f"{n:064d}", size=1, raw_text="x"
+        )
+        Contributor.objects.bulk_create(
+            Contributor(work=work, position=p, family=f"Author{p}") for p in (1, 2, 3)
+        )
+        for finding in findings[: n % 4]:
+            Annotation.objects.create(work=work, finding=finding, evidence="After a second HSCT")
+        works.append(work)
+    for n, work in enumerate(works):
+        Citation.objects.create(citing_work=work, position=1, raw="A reference", cited_work=works[n - 1])
+        Citation.objects.create(
+            citing_work=work, position=2, raw="Another reference", cited_work=works[n - 2]
+        )
+    Work.objects.all().update_search_vectors()
+    return works
+
+
+@pytest.fixture
+def curator_client(client, django_user_model):
+    user = django_user_model.objects.create_user("curator", password="curator-password-1")
+    user.groups.add(Group.objects.get(name="curator"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_list_with_facets_costs_the_same_for_any_page(
+    curator_client, django_assert_max_num_queries, size
+):
+    library(size)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = curator_client.get(reverse("references:work-list"), {"finding": "", "sort": "newest"})
+    assert len(response.context["page"].object_list) == min(size, 25)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_search_costs_the_same_for_any_page(curator_client, django_assert_max_num_queries, size):
+    library(size)
+    with django_assert_max_num_queries(LIST_QUERIES + 1):
+        response = curator_client.get(reverse("references:work-list"), {"q": "blinatumomab infant"})
+    assert response.context["page"].paginator.count == size
+    assert "<mark>" in response.text
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_work_page_costs_the_same_however_many_tags_and_citations(
+    curator_client, django_assert_max_num_queries, size
+):
+    works = library(size)
+    work = works[-1]
+    for other in works[:-1]:
+        Citation.objects.create(citing_work=other, position=3, raw="Cites the last", cited_work=work)
+    with django_assert_max_num_queries(WORK_QUERIES):
+        response = curator_client.get(work.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["cited_by"]) == size - 1 + 2 - (size < 2)
