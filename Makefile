@@ -37,6 +37,7 @@ bench: $(VENV)/.installed services
 	$(BIN)/python -m bench.crossref_matching --output docs/crossref-matching.md
 	$(BIN)/python -m bench.crossref_throughput --output docs/benchmarks-crossref.md
 	$(BIN)/python -m bench.export_bibtex --output docs/benchmarks-export.md
+	$(BIN)/python -m bench.workspace --output docs/benchmarks-workspace.md
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

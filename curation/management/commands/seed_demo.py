@@ -34,6 +34,9 @@ DEMO_DOI_PREFIX = "10.5555/demo."
 DEMO_FILE_PREFIX = "demo-"
 DEMO_PAGE_KIND = "demo"
 DEFAULT_WORKS = 100_000
+# Annotations keep a history (django-simple-history); demo tags get the record of their creation.
+HISTORY = Annotation.history.model if hasattr(Annotation, "history") else None
+DEMO_MODELS = tuple(m for m in (Work, Contributor, SourceDocument, Annotation, HISTORY, Citation) if m)
 BATCH = 5_000
 COPY_ROWS = 50_000
 VECTOR_CHUNK = 10_000
@@ -872,9 +875,7 @@ class Command(BaseCommand):
             for label, synonyms in Finding.objects.values_list("label", "synonyms")
         ]
         generator = Generator(seed, matcher_for(terms), findings)
-        copiers = {
-            model: Copier(model) for model in (Work, Contributor, SourceDocument, Annotation, Citation)
-        }
+        copiers = {model: Copier(model) for model in DEMO_MODELS}
         with transaction.atomic():
             ids = reserve_ids(Work, count)
             with self.phase("works, authors, documents, annotations"):
@@ -890,7 +891,7 @@ class Command(BaseCommand):
         with self.phase("search vectors"):
             self.refresh_search_vectors(ids)
         with self.phase("analyze"):
-            analyze([Work, Contributor, SourceDocument, Annotation, Citation])
+            analyze(DEMO_MODELS)
 
     def write_works(self, generator: Generator, ids: list[int], copiers: dict) -> list[DemoWork]:
         works: list[DemoWork] = []
@@ -899,12 +900,22 @@ class Command(BaseCommand):
             copiers[Work].copy((w.row for w in batch), with_id=True)
             copiers[Contributor].copy(row for w in batch for row in generator.contributors(w))
             copiers[SourceDocument].copy(generator.document(w, start + i + 1) for i, w in enumerate(batch))
-            copiers[Annotation].copy(row for w in batch for row in generator.annotations(w))
+            self.write_annotations([row for w in batch for row in generator.annotations(w)], copiers)
             works.extend(batch)
             self.say(f"  {len(works):,} / {len(ids):,} works")
         for work in works:
             work.abstract = work.row["abstract"] = ""  # the citations need only titles; free the memory
         return works
+
+    def write_annotations(self, rows: list[dict[str, object]], copiers: dict) -> None:
+        """The annotations, each with the history record of its creation, as a curator's tag would have."""
+        for row, pk in zip(rows, reserve_ids(Annotation, len(rows)), strict=True):
+            row["id"] = pk
+        copiers[Annotation].copy(rows, with_id=True)
+        if HISTORY in copiers:
+            copiers[HISTORY].copy(
+                {**row, "history_date": row["created_at"], "history_type": "+"} for row in rows
+            )
 
     def refresh_search_vectors(self, ids: list[int]) -> None:
         for start in range(0, len(ids), VECTOR_CHUNK):
@@ -943,8 +954,9 @@ def analyze(models_: list[type[models.Model]]) -> None:
 
 
 def clear_demo() -> int:
-    """Delete the demo works and what hangs on them. Other works keep their rows; their citations of a demo
-    work become unmatched. Set-based statements throughout: Django's delete() would load every work."""
+    """Delete the demo works and what hangs on them, history included. Other works keep their rows; their
+    citations of a demo work become unmatched. Set-based statements: Django's delete() would load every row
+    and write a history record for each deleted annotation."""
     ids = demo_work_ids()
     if not ids:
         return 0
@@ -953,25 +965,43 @@ def clear_demo() -> int:
         Citation.objects.filter(cited_work__in=demo).exclude(citing_work__in=demo).update(
             cited_work=None, match_state=Citation.MatchState.UNMATCHED, match_method="", match_score=None
         )
-        # Every relation to Work, whoever added it; the documents last, since they say which works are demo.
-        relations = sorted(Work._meta.related_objects, key=lambda rel: rel.related_model is SourceDocument)
-        for relation in relations:
+        # The documents last: they say which works are demo.
+        for relation in sorted(_relations_to(Work), key=lambda rel: rel.related_model is SourceDocument):
             _release(relation, demo)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {_table(Work)} WHERE id = ANY(%s)", [ids])
     return len(ids)
 
 
+def _relations_to(model: type[models.Model]) -> list[models.ForeignObjectRel]:
+    """Every foreign key to model, whoever declared it, hidden ones (related_name "+", history) included."""
+    fields = model._meta.get_fields(include_hidden=True)
+    return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]
+
+
 def _release(relation: models.ForeignObjectRel, demo: models.QuerySet) -> None:
-    """Delete (CASCADE) or unlink (SET_NULL) the rows of one relation that point at demo works; any other
-    on_delete is left for the final DELETE to refuse."""
-    if not relation.one_to_many and not relation.one_to_one:
-        return
+    """Unlink (SET_NULL) or delete (CASCADE, and DO_NOTHING: history rows) the rows of one relation that
+    point at demo works. PROTECT and the like are left for the final DELETE to refuse."""
     rows = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": demo})
-    if relation.on_delete is models.CASCADE:
-        rows.delete()
-    elif relation.on_delete is models.SET_NULL:
+    if relation.on_delete is models.SET_NULL:
         rows.update(**{relation.field.name: None})
+    elif relation.on_delete in (models.CASCADE, models.DO_NOTHING):
+        _delete_rows(rows)
+
+
+def _delete_rows(rows: models.QuerySet) -> None:
+    """One DELETE statement, without loading the rows or sending signals; Django's delete() when other rows
+    point at these and must cascade."""
+    if _relations_to(rows.model):
+        rows.delete()
+        return
+    pk = rows.model._meta.pk
+    sql, params = rows.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_table(rows.model)} WHERE {connection.ops.quote_name(pk.column)} IN ({sql})",
+            params,
+        )
 
 
 def _table(model: type[models.Model]) -> str:

@@ -1,0 +1,145 @@
+"""Server time of the curators' busiest pages on a synthetic library of 100,000 works and a million
+citations (`seed_demo`), written as a Markdown table: search, the list with its facets, the work page.
+
+Requests go through Django's full stack in-process (middleware, views, templates, database), signed in
+as a curator, so the time is what the server spends, without the network. The library is generated
+once into its own database (curation_demo) and reused while it has the expected size.
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+DEMO_DB = "curation_demo"
+WORKS = 100_000
+SAMPLES = 60
+SEARCHES = ["blinatumomab", "infant KMT2A", "relaps*", '"stem cell transplantation"', "venetoclax -infant", "leuk*"]
+LISTS = [
+    {},
+    {"finding": "HSCT"},
+    {"finding": "KMT2A-r", "year": "2019"},
+    {"type": "case-report"},
+    {"tagged": "no", "sort": "title"},
+    {"journal": "Blood", "page": "3"},
+]
+
+
+def _setup_django() -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DEMO_DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["ENRICH_AFTER_IMPORT"] = "false"
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DEMO_DB], capture_output=True, check=False)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _ensure_library() -> float | None:
+    """Generate the demo library unless it is there; returns the seconds generating took."""
+    from django.core.management import call_command
+
+    from references.models import Work
+
+    if Work.objects.filter(doi__startswith="10.5555/demo.").count() >= WORKS:
+        return None
+    started = time.perf_counter()
+    call_command("seed_demo", "--works", str(WORKS), "--clear")
+    return time.perf_counter() - started
+
+
+def _time(client, path: str, params: dict) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(path, params)
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (path, params, response.status_code)
+    return elapsed, len(queries)
+
+
+def _measure(client, label: str, requests: list[tuple[str, dict]]) -> dict[str, object]:
+    for path, params in requests[:5]:  # warm the caches, as a running server's are
+        client.get(path, params)
+    samples = [_time(client, *requests[n % len(requests)]) for n in range(SAMPLES)]
+    seconds = sorted(s for s, _ in samples)
+    return {
+        "page": label,
+        "p50": statistics.median(seconds),
+        "p95": seconds[int(0.95 * len(seconds)) - 1],
+        "max": seconds[-1],
+        "queries": sorted({q for _, q in samples}),
+    }
+
+
+def _markdown(rows: list[dict[str, object]], counts: dict[str, int], generated: float | None) -> str:
+    lines = [
+        "# Curators' workspace: server time",
+        "",
+        f"`python -m bench.workspace` on {platform.node()} ({os.cpu_count()} cores), PostgreSQL on the same machine. "
+        f"Library from `seed_demo`: {counts['works']:,} works, {counts['citations']:,} citations, "
+        f"{counts['contributors']:,} authors, {counts['annotations']:,} tags. Each page is requested {SAMPLES} times "
+        "through Django's full stack in-process, signed in as a curator (templates rendered, no network).",
+        "",
+        "| page | requests | p50 | p95 | max | queries per request |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['page']} | {row['what']} | {row['p50'] * 1000:.0f} ms | {row['p95'] * 1000:.0f} ms | "
+            f"{row['max'] * 1000:.0f} ms | {', '.join(map(str, row['queries']))} |"
+        )
+    if generated is not None:
+        lines += ["", f"Generating the library took {generated / 60:.1f} minutes."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=Path("docs/benchmarks-workspace.md"))
+    args = parser.parse_args()
+    _setup_django()
+    generated = _ensure_library()
+
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from curation.models import Annotation
+    from references.models import Citation, Contributor, Work
+
+    user, _ = Group.objects.get(name="curator").user_set.model.objects.get_or_create(username="bench-curator")
+    user.groups.add(Group.objects.get(name="curator"))
+    client = Client()
+    client.force_login(user)
+    rng = random.Random(3)
+    demo = list(Work.objects.filter(doi__startswith="10.5555/demo.").values_list("pk", flat=True)[:WORKS])
+    work_pages = [(f"/works/{pk}/", {}) for pk in rng.sample(demo, 50)]
+    rows = [
+        {**_measure(client, "search", [("/", {"q": q}) for q in SEARCHES]), "what": "; ".join(SEARCHES)},
+        {
+            **_measure(client, "list with facets", [("/", params) for params in LISTS]),
+            "what": "all; a finding; finding + year; a type; untagged by title; a journal, page 3",
+        },
+        {**_measure(client, "work page", work_pages), "what": "50 random works"},
+    ]
+    counts = {
+        "works": Work.objects.count(),
+        "citations": Citation.objects.count(),
+        "contributors": Contributor.objects.count(),
+        "annotations": Annotation.objects.count(),
+    }
+    args.output.write_text(_markdown(rows, counts, generated))
+    print(args.output.read_text())
+
+
+if __name__ == "__main__":
+    main()
