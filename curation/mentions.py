@@ -4,6 +4,7 @@
     matcher.find(work.abstract, "abstract")          # [Mention(label="HSCT", field="abstract", start=.., ...)]
     suggestions(matcher, {"title": ..., "abstract": ...})   # {label: first Mention}
     highlight(work.abstract, mentions)               # escaped HTML with <mark class="mention" ...>
+    sentence_around(work.abstract, m.start, m.end)   # (begin, end) of the sentence: the evidence to quote
 
 Matching rules, per word of a synonym:
 - Acronym-like words (a capital after the first letter, letters mixed with digits, a lone capital: ALL, SCT,
@@ -18,6 +19,9 @@ Matching rules, per word of a synonym:
   Acronyms of 3+ capitals take a plural "s" ("HSCTs").
 - At one position the longest synonym wins ("MLL gene rearrangement" over "MLL"), and mentions of one
   label separated only by a space or hyphen merge ("allogeneic HSCT" is one mention).
+
+Sentences end at . ! or ? followed by a space and a capital or a digit, or at a line break; not after
+"e.g.", "vs.", "et al.", "Fig.", an initial, nor inside "2.5" or "t(4;11)".
 """
 
 from __future__ import annotations
@@ -248,7 +252,7 @@ def _cached_matcher(terms: tuple[Term, ...]) -> Matcher:
 
 def matcher_for(terms: Iterable[Term]) -> Matcher:
     """A Matcher, compiled once per distinct set of terms (e.g. the Finding rows of the moment)."""
-    return _cached_matcher(tuple(terms))
+    return _cached_matcher(tuple(Term(term.label, tuple(term.synonyms)) for term in terms))
 
 
 def default_matcher() -> Matcher:

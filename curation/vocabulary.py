@@ -21,6 +21,8 @@ VOCABULARY: tuple[Term, ...] = (
             "MLL-rearranged",
             "MLL gene rearrangement",
             "KMT2A rearrangement",
+            "KMT2A gene rearrangement",
+            "KMT2Ar",
             "KMT2A-rearranged",
             "11q23",
             "t(4;11)",
@@ -47,6 +49,8 @@ VOCABULARY: tuple[Term, ...] = (
         "Conversion of lymphoid leukemia to myeloid (or back), often at relapse.",
         (
             "lineage conversion",
+            "lineage switching",
+            "from lymphoid to myeloid",
             "switched lineage",
             "myeloid switch",
             "lineage plasticity",
@@ -64,6 +68,7 @@ VOCABULARY: tuple[Term, ...] = (
             "hematopoietic stem-cell transplantation",
             "SCT",
             "allogeneic",
+            "allogenic",
             "haploidentical",
             "bone marrow transplantation",
             "BMT",
@@ -120,7 +125,7 @@ VOCABULARY: tuple[Term, ...] = (
         "chemotherapy",
         "therapy",
         "Cytotoxic chemotherapy.",
-        ("chemo", "induction therapy", "salvage therapy"),
+        ("chemo", "induction therapy"),
     ),
     Term(
         "immunotherapy",
@@ -128,6 +133,7 @@ VOCABULARY: tuple[Term, ...] = (
         "Therapy acting through the immune system.",
         (
             "immunotherapies",
+            "immunotherapeutic",
             "monoclonal antibody",
             "bispecific",
         ),
@@ -190,6 +196,7 @@ VOCABULARY: tuple[Term, ...] = (
             "neonate",
             "congenital",
             "under one year",
+            "first year of life",
         ),
     ),
     Term(

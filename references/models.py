@@ -114,7 +114,7 @@ class WorkQuerySet(models.QuerySet):
             + SearchVector(
                 Coalesce(Subquery(names), Value(""), output_field=models.TextField()),
                 weight="B",
-                config="simple",
+                config="english",  # the query stems names too: "Pieters" is searched as "pieter"
             )
             + SearchVector("container_title", "abstract", weight="C", config="english")
         )

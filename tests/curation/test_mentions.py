@@ -144,7 +144,7 @@ def test_infantile_counts_as_infant_because_the_vocabulary_lists_it(matcher):
         ("relapses", "relapses"),
         ("Those relapsing early", "relapsing"),
         ("neonates", "neonates"),
-        ("salvage therapies", "salvage therapies"),
+        ("induction therapies", "induction therapies"),
         ("BCL-2 inhibitors", "BCL-2 inhibitors"),
     ],
 )
@@ -238,6 +238,7 @@ EXPECTED_LABELS = {
         "HSCT",
         "immunotherapy",
         "MRD",
+        "lineage switch",  # "switching" of the blasts "from lymphoid to myeloid"
     },
     "002": {"relapse", "chemotherapy", "radiotherapy", "HSCT", "immunotherapy"},
     "003": {
@@ -251,7 +252,7 @@ EXPECTED_LABELS = {
         "chemotherapy",
         "Interfant protocol",
     },
-    "004": {"relapse", "chemotherapy", "MRD", "targeted therapy", "immunotherapy", "HSCT"},
+    "004": {"relapse", "MRD", "targeted therapy", "immunotherapy", "HSCT"},  # salvage therapy is not chemo
 }
 
 
@@ -316,6 +317,8 @@ def sentence_of(text: str, word: str) -> str:
         ("Prior. Median EFS was 2.5 years after HSCT. Next.", "HSCT", "Median EFS was 2.5 years after HSCT."),
         ("Prior. Blasts had t(4;11). Then HSCT.", "t(4;11)", "Blasts had t(4;11)."),
         ("Prior! Is HSCT needed? Yes.", "HSCT", "Is HSCT needed?"),
+        ("EFS was lower (P = 0.02). 29 patients had HSCT. Next.", "HSCT", "29 patients had HSCT."),
+        ("See p. 12 for HSCT details. Next.", "HSCT", "See p. 12 for HSCT details."),
         ("BACKGROUND: infants\nRESULTS: HSCT was done", "HSCT", "RESULTS: HSCT was done"),
         ("A title without a full stop: HSCT", "HSCT", "A title without a full stop: HSCT"),
         ("The drug was given (see Fig. 2). HSCT followed.", "HSCT", "HSCT followed."),

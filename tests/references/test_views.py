@@ -118,3 +118,29 @@ def test_a_token_from_another_user_imports_nothing(client, importer, admin_user,
     client.force_login(admin_user)
     client.post(reverse("references:import-confirm"), {"token": token})
     assert Work.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["Pieters", "Morris", "Möricke"])
+def test_search_finds_authors_by_family_name(client, name):
+    from references.models import Contributor
+
+    work = Work.objects.create(title="Outcome of infant leukaemia")
+    SourceDocument.objects.create(work=work, file_name="x.txt", sha256="1" * 64, size=1, raw_text="x")
+    Contributor.objects.create(work=work, position=1, family=name, given="R")
+    Work.objects.all().update_search_vectors()
+    response = client.get(reverse("references:work-list"), {"q": name})
+    assert [w.pk for w in response.context["page"]] == [work.pk]
+
+
+def test_search_takes_prefixes_and_phrases(client):
+    work = Work.objects.create(title="Relapsed infant leukaemia after transplantation")
+    SourceDocument.objects.create(work=work, file_name="x.txt", sha256="2" * 64, size=1, raw_text="x")
+    Work.objects.all().update_search_vectors()
+    for query in ["relaps*", '"infant leukaemia"', "transplant* -myeloma"]:
+        assert client.get(reverse("references:work-list"), {"q": query}).context["page"].paginator.count == 1
+    assert (
+        client.get(reverse("references:work-list"), {"q": '"leukaemia infant"'})
+        .context["page"]
+        .paginator.count
+        == 0
+    )

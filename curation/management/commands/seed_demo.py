@@ -488,7 +488,7 @@ def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
 
 
 def _year(rng: random.Random) -> int:
-    # The literature grows: three times as many papers a year in 2026 as in 1990.
+    # The literature grows: about ten times as many papers a year in the 2020s as around 1990.
     return min(2026, 1990 + int(37 * rng.random() ** 0.7))
 
 
@@ -859,8 +859,10 @@ class Command(BaseCommand):
             if options["works"] is None:
                 return
         works = DEFAULT_WORKS if options["works"] is None else options["works"]
-        if works < 1:
-            raise CommandError("--works must be at least 1.")
+        if works < 0:
+            raise CommandError("--works cannot be negative.")
+        if works == 0:
+            return
         if demo_documents().exists():
             raise CommandError(
                 "Demo data is already present: run with --clear (and --works N to replace it)."
@@ -883,10 +885,9 @@ class Command(BaseCommand):
             with self.phase("citations"):
                 names = (*CITATION_COLUMNS, *CITED_COLUMNS, *STAMP_COLUMNS)
                 copiers[Citation].copy_lines(names, generator.citation_lines(works, per_work))
+            # The foreign keys are checked at commit; run those checks now, to time them on their own.
             with self.phase("foreign key checks"), connection.cursor() as cursor:
-                cursor.execute(
-                    "SET CONSTRAINTS ALL IMMEDIATE"
-                )  # the deferred checks, now rather than at commit
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.say(", ".join(f"{c.rows:,} {m._meta.verbose_name_plural}" for m, c in copiers.items()))
         with self.phase("search vectors"):
             self.refresh_search_vectors(ids)
@@ -937,15 +938,16 @@ class Command(BaseCommand):
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """count fresh primary keys from the table's sequence, so related rows can name them before COPY."""
-    table = model._meta.db_table
+    table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, column, count],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def analyze(models_: list[type[models.Model]]) -> None:
+def analyze(models_: Iterable[type[models.Model]]) -> None:
     """Fresh planner statistics; outside a transaction also VACUUM, for the rows the vector update replaced."""
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
