@@ -192,3 +192,44 @@ def test_a_curator_tags_in_place_and_sees_the_conflict_of_a_stale_page(client, w
     )
     assert "Not saved: second changed KMT2A-r" in response.text
     assert "Their version" in response.text
+
+
+def test_a_rejected_suggestion_does_not_come_back(client, work, curator):
+    client.force_login(curator)
+    page = client.get(work.get_absolute_url())
+    assert "blinatumomab" in [finding.label for finding, _ in page.context["suggestions"]]
+    response = client.post(
+        reverse("curation:suggestion-reject", args=[work.pk]),
+        {"finding": "blinatumomab"},
+        headers={"HX-Request": "true"},
+    )
+    assert "blinatumomab will not be suggested for this work again." in response.text
+    again = client.get(work.get_absolute_url())
+    assert "blinatumomab" not in [finding.label for finding, _ in again.context["suggestions"]]
+    assert Annotation.objects.get(work=work).state == "rejected"
+
+
+def test_accepting_a_suggestion_quotes_its_sentence(client, work, curator):
+    client.force_login(curator)
+    client.post(reverse("curation:suggestion-accept", args=[work.pk]), {"finding": "KMT2A-r"})
+    annotation = Annotation.objects.get(work=work, finding__label="KMT2A-r")
+    assert annotation.evidence == "Infants with KMT2A-rearranged ALL have a poor outcome."
+    assert ABSTRACT[annotation.evidence_start : annotation.evidence_end] == annotation.evidence
+
+
+def test_bulk_tagging_from_the_list(client, work, curator):
+    other = Work.objects.create(title="Another study")
+    client.force_login(curator)
+    response = client.post(
+        reverse("curation:bulk-tag"),
+        {"works": [work.pk, other.pk], "finding": "relapse", "next": "/?q=infant"},
+    )
+    assert response.url == "/?q=infant"
+    assert set(Annotation.objects.filter(finding__label="relapse").values_list("work_id", flat=True)) == {
+        work.pk,
+        other.pk,
+    }
+    offsite = client.post(
+        reverse("curation:bulk-tag"), {"works": [work.pk], "finding": "MRD", "next": "https://evil.example/"}
+    )
+    assert offsite.url == "/"
