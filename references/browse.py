@@ -76,6 +76,8 @@ def kept_filters(query: QueryDict) -> list[tuple[str, str]]:
 def facet_counts(selection: WorkQuerySet) -> tuple[int, dict[str, list[FacetValue]]]:
     """The selection's size and its facets, from two queries whatever the selection's size: one pass with
     GROUPING SETS for the work's own columns, one for the findings."""
+    if selection.query.is_empty():
+        return 0, {}
     rows = _grouped(selection)
     total = next((n for kind, _, n in rows if kind == "total"), 0)
     facets = {
@@ -90,17 +92,18 @@ def facet_counts(selection: WorkQuerySet) -> tuple[int, dict[str, list[FacetValu
 
 
 def _grouped(selection: WorkQuerySet) -> list[tuple[str, object, int]]:
-    tagged = Annotation.objects.filter(state=Annotation.State.ACCEPTED).values("work_id")
+    tagged = Annotation.objects.filter(state=Annotation.State.ACCEPTED).order_by().values("work_id").distinct()
     inner = selection.order_by().values("pk", "year", "work_type", "container_title", "enrichment_state")
     sql, params = inner.query.sql_with_params()
     tagged_sql, tagged_params = tagged.query.sql_with_params()
+    # A join, not `pk IN (…)`: PostgreSQL runs a subquery in a grouping key again for every grouping set.
     query = f"""
-        WITH chosen AS ({sql}),
-             marked AS (SELECT chosen.*, pk IN ({tagged_sql}) AS is_tagged FROM chosen)
-        SELECT year, work_type, container_title, enrichment_state, is_tagged, GROUPING(year, work_type,
-               container_title, enrichment_state, is_tagged) AS level, count(*)
-        FROM marked
-        GROUP BY GROUPING SETS ((year), (work_type), (container_title), (enrichment_state), (is_tagged), ())
+        WITH chosen AS ({sql}), tagged AS ({tagged_sql})
+        SELECT year, work_type, container_title, enrichment_state, tagged.work_id IS NOT NULL AS is_tagged,
+               GROUPING(year, work_type, container_title, enrichment_state, tagged.work_id IS NOT NULL), count(*)
+        FROM chosen LEFT JOIN tagged ON tagged.work_id = chosen.pk
+        GROUP BY GROUPING SETS ((year), (work_type), (container_title), (enrichment_state),
+                                (tagged.work_id IS NOT NULL), ())
     """
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, *tagged_params])

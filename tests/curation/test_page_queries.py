@@ -80,3 +80,17 @@ def test_the_work_page_costs_the_same_however_many_tags_and_citations(
         response = curator_client.get(work.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["cited_by"]) == size - 1 + 2 - (size < 2)
+
+
+def test_facet_counts_match_the_selection(client):
+    works = library(12)
+    response = client.get(reverse("references:work-list"), {"q": "blinatumomab"})
+    facets = {name: {v.value: v.count for v in values} for name, _, values in response.context["facets"]}
+    tagged = Work.objects.filter(annotations__state="accepted").distinct().count()
+    assert facets["tagged"] == {"yes": tagged, "no": len(works) - tagged}
+    assert sum(facets["year"].values()) == len(works) == response.context["page"].paginator.count
+    assert facets["journal"] == {f"Journal {n}": 3 for n in range(4)}
+    assert facets["finding"] == {
+        f.label: Annotation.objects.filter(finding=f, state="accepted").count()
+        for f in Finding.objects.filter(annotations__isnull=False).distinct()
+    }
