@@ -92,7 +92,9 @@ def facet_counts(selection: WorkQuerySet) -> tuple[int, dict[str, list[FacetValu
 
 
 def _grouped(selection: WorkQuerySet) -> list[tuple[str, object, int]]:
-    tagged = Annotation.objects.filter(state=Annotation.State.ACCEPTED).order_by().values("work_id").distinct()
+    tagged = (
+        Annotation.objects.filter(state=Annotation.State.ACCEPTED).order_by().values("work_id").distinct()
+    )
     inner = selection.order_by().values("pk", "year", "work_type", "container_title", "enrichment_state")
     sql, params = inner.query.sql_with_params()
     tagged_sql, tagged_params = tagged.query.sql_with_params()
