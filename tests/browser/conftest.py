@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -40,3 +41,23 @@ def sign_in(page, live_server, username: str, password: str, next_path: str) -> 
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """The vocabulary and the roles that migrations create: a transactional test's flush removes them, so
+    they are put back from the same sources the migrations use."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    importlib.import_module("curation.migrations.0002_seed_vocabulary").seed_vocabulary(apps, None)
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for name, codes in importlib.import_module("curation.migrations.0004_roles").ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for code in codes:
+            app_label, codename = code.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -12,8 +12,11 @@ from tests.browser.conftest import sign_in
 from tests.helpers import ROOT
 from tests.references.test_seed_import import import_seeds
 
-# serialized_rollback: the roles and the vocabulary, which migrations create, are back for every test.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_data"),
+]
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CASE_REPORT = "10.15264/cpho.2024.31.1.10"
