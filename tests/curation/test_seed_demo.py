@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from curation.management.commands.seed_demo import DEMO_DOI_PREFIX, HISTORY, demo_documents
+from curation.demo.library import DEMO_DOI_PREFIX, HISTORY, demo_documents
 from curation.mentions import Term, matcher_for
 from curation.models import Annotation, Finding
 from references.models import Citation, Contributor, SourceDocument, Work

@@ -1,0 +1,1 @@
+"""The synthetic demo library behind `manage.py seed_demo`."""
