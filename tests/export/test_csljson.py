@@ -6,7 +6,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from django.conf import settings
 
 from references.export.csljson import CSL_TYPES, csl_item
 from references.export.records import ExportRecord, Person
@@ -15,7 +14,7 @@ from tests.export.test_bibtex import FULL, TRICKY
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads((Path(settings.SHARED_DIR) / "fixtures" / "csl" / "csl-data.json").read_text())
+    schema = json.loads((Path(__file__).parent / "schema" / "csl-data.json").read_text())
     return jsonschema.Draft7Validator(schema)
 
 

@@ -3,8 +3,10 @@ read back; stable keys; the same selection as the list page; the command."""
 
 import io
 import json
+from pathlib import Path
 
 import bibtexparser
+import jsonschema
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -147,6 +149,8 @@ def test_ris_and_csl_json_export_the_same_selection(client, library):
     items = json.loads(download(client, params, reverse("references:export-csljson")))
     assert ris.count("\nER  - ") + ris.startswith("ER  - ") == len(items) == len(library)
     assert {item["id"] for item in items} == set(Work.objects.active().values_list("citation_key", flat=True))
+    schema = json.loads((Path(__file__).parents[1] / "export" / "schema" / "csl-data.json").read_text())
+    jsonschema.validate(items, schema)
 
 
 def test_the_command_writes_the_same_selection(tmp_path, library):
