@@ -48,17 +48,15 @@ def finding(label: str) -> Finding:
     return Finding.objects.get(label=label)
 
 
+def tag(work: Work, label: str, quote: str, user, field: str = "abstract", note: str = "") -> Annotation:
+    return tag_work(
+        work=work, finding=finding(label), field=field, quote=quote, start=None, note=note, user=user
+    )
+
+
 def test_evidence_is_stored_with_its_field_and_offsets(work, curator):
     sentence = "The leukemic cells carried KMT2A/AFF1."
-    annotation = tag_work(
-        work=work,
-        finding=finding("KMT2A-r"),
-        field="abstract",
-        quote=sentence,
-        start=None,
-        note="",
-        user=curator,
-    )
+    annotation = tag(work, "KMT2A-r", sentence, curator)
     assert annotation.evidence == sentence
     assert ABSTRACT[annotation.evidence_start : annotation.evidence_end] == sentence
     assert (annotation.evidence_field, annotation.state, annotation.created_by) == (
@@ -70,28 +68,12 @@ def test_evidence_is_stored_with_its_field_and_offsets(work, curator):
 
 def test_evidence_must_occur_in_the_text(work, curator):
     with pytest.raises(TaggingRefused, match="does not occur"):
-        tag_work(
-            work=work,
-            finding=finding("KMT2A-r"),
-            field="abstract",
-            quote="MLL-AF9 was found.",
-            start=None,
-            note="",
-            user=curator,
-        )
+        tag(work, "KMT2A-r", "MLL-AF9 was found.", curator)
     assert not Annotation.objects.exists()
 
 
 def test_a_second_curator_is_told_instead_of_overwriting(work, curator, second_curator):
-    annotation = tag_work(
-        work=work,
-        finding=finding("HSCT"),
-        field="abstract",
-        quote="After a second HSCT",
-        start=None,
-        note="",
-        user=curator,
-    )
+    annotation = tag(work, "HSCT", "After a second HSCT", curator)
     seen = annotation.version
     change_annotation(annotation_id=annotation.pk, version=seen, user=curator, note="second transplant")
     with pytest.raises(Conflict) as conflict:
@@ -103,32 +85,14 @@ def test_a_second_curator_is_told_instead_of_overwriting(work, curator, second_c
 
 def test_two_curators_tagging_the_same_finding_do_not_double_it(work, curator, second_curator):
     quote = "After a second HSCT"
-    tag_work(
-        work=work, finding=finding("HSCT"), field="abstract", quote=quote, start=None, note="", user=curator
-    )
+    tag(work, "HSCT", quote, curator)
     with pytest.raises(Conflict):
-        tag_work(
-            work=work,
-            finding=finding("HSCT"),
-            field="abstract",
-            quote=quote,
-            start=None,
-            note="x",
-            user=second_curator,
-        )
+        tag(work, "HSCT", quote, second_curator, note="x")
     assert Annotation.objects.count() == 1
 
 
 def test_history_keeps_who_when_before_and_after(work, curator, second_curator):
-    annotation = tag_work(
-        work=work,
-        finding=finding("HSCT"),
-        field="abstract",
-        quote="After a second HSCT",
-        start=None,
-        note="",
-        user=curator,
-    )
+    annotation = tag(work, "HSCT", "After a second HSCT", curator)
     change_annotation(
         annotation_id=annotation.pk, version=annotation.version, user=second_curator, state="rejected"
     )
@@ -140,9 +104,7 @@ def test_history_keeps_who_when_before_and_after(work, curator, second_curator):
 
 def test_bulk_tagging_skips_works_tagged_already(work, curator):
     other = Work.objects.create(title="Another infant ALL study")
-    tag_work(
-        work=work, finding=finding("infant"), field="title", quote="infant", start=None, note="", user=curator
-    )
+    tag(work, "infant", "infant", curator, field="title")
     assert bulk_tag(works=[work, other], finding=finding("infant"), user=curator) == 1
     assert Annotation.objects.filter(finding__label="infant").count() == 2
     assert Annotation.history.filter(work_id=other.pk).get().history_user == curator
