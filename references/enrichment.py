@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 import habanero
 import redis
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
+from django.core.cache import cache as django_cache
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from .crossref.candidates import Judgement, judge_candidates, query_for
@@ -43,9 +43,15 @@ class BatchPaused(Exception):
     """The batch paused itself while this item was being worked on; the item stays pending."""
 
 
+@cache
+def _redis(url: str) -> redis.Redis:
+    """One connection pool per process, not one per task."""
+    return redis.Redis.from_url(url)
+
+
 def crossref_client(*, on_attempt=None) -> CrossrefClient:
     """A client with the configured limits, shared through Redis by every process."""
-    connection = redis.Redis.from_url(settings.REDIS_URL)
+    connection = _redis(settings.REDIS_URL)
     lease = settings.CROSSREF_TIMEOUT + 5
 
     def throttle(kind: str, rate: float, concurrency: int) -> Throttle:
@@ -63,7 +69,7 @@ def crossref_client(*, on_attempt=None) -> CrossrefClient:
             SINGLE: throttle(SINGLE, settings.CROSSREF_SINGLE_RATE, settings.CROSSREF_SINGLE_CONCURRENCY),
             LIST: throttle(LIST, settings.CROSSREF_LIST_RATE, settings.CROSSREF_LIST_CONCURRENCY),
         },
-        cache=cache,
+        cache=django_cache,
         cache_prefix=settings.CROSSREF_REDIS_PREFIX,
         cache_seconds=settings.CROSSREF_CACHE_SECONDS,
         retry=RetryPolicy(
@@ -94,7 +100,7 @@ def start_enrichment(
     return batch
 
 
-def works_to_enrich() -> Iterable[int]:
+def works_to_enrich() -> QuerySet:
     """Every work Crossref has not enriched yet, and every work whose enrichment failed."""
     states = [EnrichmentState.NOT_ENRICHED, EnrichmentState.FAILED]
     return Work.objects.active().filter(enrichment_state__in=states).values_list("pk", flat=True)
@@ -223,7 +229,7 @@ def apply_answer(work: Work, answer: Found | Judged) -> str:
     if judgement.outcome == "review" and not _rejected_before(work, judgement.doi):
         _propose(work, judgement, answer.query)
         return f"Awaiting a curator's review: {judgement.doi} ({judgement.reason})"
-    _set_state(work, EnrichmentState.UNMATCHED)
+    _set_state(work.pk, EnrichmentState.UNMATCHED)
     return f"No DOI linked: {judgement.reason}"
 
 
@@ -239,15 +245,15 @@ def _finish(item_id: int, state: str, outcome: str, *, work_state: str | None = 
         state=state, outcome=outcome, finished_at=timezone.now()
     )
     if work_state:
-        _set_state(item.work, work_state)
+        _set_state(item.work_id, work_state)
     pending = EnrichmentItem.objects.filter(batch=OuterRef("pk"), state=Item.PENDING)
     EnrichmentBatch.objects.filter(pk=item.batch_id, finished_at=None).exclude(Exists(pending)).update(
         state=EnrichmentBatch.State.FINISHED, finished_at=timezone.now()
     )
 
 
-def _set_state(work: Work, state: str) -> None:
-    Work.objects.filter(pk=work.pk).update(enrichment_state=state)
+def _set_state(work_id: int, state: str) -> None:
+    Work.objects.filter(pk=work_id).update(enrichment_state=state)
 
 
 # Writing what Crossref said
@@ -294,11 +300,7 @@ def _fill_authors(work: Work, record: CrossrefRecord) -> bool:
     """Crossref's authors replace a missing or truncated list; otherwise they only add ORCIDs."""
     current = list(work.contributors.filter(role=Contributor.Role.AUTHOR).order_by("position"))
     if record.authors and (not current or work.authors_truncated or len(current) < len(record.authors)):
-        work.contributors.filter(role=Contributor.Role.AUTHOR).delete()
-        Contributor.objects.bulk_create(
-            Contributor(work=work, position=i, family=p.family, given=p.given, orcid=p.orcid)
-            for i, p in enumerate(record.authors, start=1)
-        )
+        work.replace_contributors(Contributor.Role.AUTHOR, record.authors)
         work.authors_truncated = False
         return True
     with_orcid = [(c, p) for c, p in zip(current, record.authors, strict=False) if p.orcid and not c.orcid]
@@ -354,7 +356,7 @@ def _propose(work: Work, judgement: Judgement, query: str) -> None:
             "reason": judgement.reason,
         },
     )
-    _set_state(work, EnrichmentState.REVIEW)
+    _set_state(work.pk, EnrichmentState.REVIEW)
 
 
 # Curators' review
@@ -388,12 +390,13 @@ def reject_candidate(candidate: MatchCandidate, *, user: AbstractBaseUser) -> No
     with transaction.atomic():
         candidate = _pending(candidate)
         _decide(candidate, MatchCandidate.State.REJECTED, user)
-        if not candidate.work.match_candidates.filter(state=MatchCandidate.State.PENDING).exists():
-            _set_state(candidate.work, EnrichmentState.UNMATCHED)
+        pending = MatchCandidate.objects.filter(work_id=candidate.work_id, state=MatchCandidate.State.PENDING)
+        if not pending.exists():
+            _set_state(candidate.work_id, EnrichmentState.UNMATCHED)
 
 
 def _pending(candidate: MatchCandidate) -> MatchCandidate:
-    locked = MatchCandidate.objects.select_for_update().select_related("work").filter(pk=candidate.pk).first()
+    locked = MatchCandidate.objects.select_for_update().filter(pk=candidate.pk).first()
     if locked is None or locked.state != MatchCandidate.State.PENDING:
         raise ReviewRefused("Another curator has decided this candidate already.")
     return locked

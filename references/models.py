@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -233,6 +234,23 @@ class Work(models.Model):
     @property
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    def replace_contributors(self, role: str, people: Iterable) -> None:
+        """This role's people, in order, instead of the ones stored: anything with a family and a given name,
+        and a printed form and an ORCID where it has them."""
+        self.contributors.filter(role=role).delete()
+        Contributor.objects.bulk_create(
+            Contributor(
+                work=self,
+                role=role,
+                position=position,
+                family=person.family,
+                given=person.given,
+                printed=getattr(person, "printed", ""),
+                orcid=getattr(person, "orcid", ""),
+            )
+            for position, person in enumerate(people, start=1)
+        )
 
     @property
     def authors(self) -> models.QuerySet[Contributor]:

@@ -183,9 +183,9 @@ def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
     work.refresh_match_keys(record.authors[0].family if authors_changed and record.authors else None)
     work.save(update_fields=None if is_new else [*changed, "title_key", "first_author_key", "updated_at"])
     if authors_changed:
-        _replace_contributors(work, Contributor.Role.AUTHOR, record.authors)
+        work.replace_contributors(Contributor.Role.AUTHOR, record.authors)
     if is_new or "editors" in plan.changes:
-        _replace_contributors(work, Contributor.Role.EDITOR, record.editors)
+        work.replace_contributors(Contributor.Role.EDITOR, record.editors)
     if is_new or "references" in plan.changes:
         sync_citations(work, [CitationEntry.from_page(ref) for ref in record.references])
     _store_document(plan, work, batch)
@@ -195,14 +195,6 @@ def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
     record_origins(work, imported, FieldOrigin.Source.IMPORT, plan.file_name)
     index_work.delay_on_commit(work.pk)
     return work
-
-
-def _replace_contributors(work: Work, role: str, people: list[Person]) -> None:
-    work.contributors.filter(role=role).delete()
-    Contributor.objects.bulk_create(
-        Contributor(work=work, role=role, position=i, family=p.family, given=p.given, printed=p.printed)
-        for i, p in enumerate(people, start=1)
-    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from curation.reading import highlighted, tag_panel
+from curation.reading import reading_view
 
 from . import enrichment
 from .browse import describe_page, facet_counts, kept_filters, with_links
@@ -83,8 +83,7 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merge_form": MergeForm(),
         "field_origins": work.field_origins.all(),
         "candidates": work.match_candidates.filter(state=MatchCandidate.State.PENDING),
-        "highlighted": highlighted(work),
-        **tag_panel(work),
+        **reading_view(work),
     }
     return render(request, "references/work_detail.html", context)
 
@@ -206,7 +205,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def enrichment_list(request: HttpRequest) -> HttpResponse:
     batches = EnrichmentBatch.objects.select_related("created_by")
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
-    waiting = len(enrichment.works_to_enrich())
+    waiting = enrichment.works_to_enrich().count()
     return render(request, "references/enrichment_list.html", {"page": page, "waiting": waiting})
 
 

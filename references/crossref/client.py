@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote
 import habanero
 import httpx2
 
-from .throttle import Throttle, announced_limits
+from .throttle import Limits, Throttle, announced_limits
 
 SINGLE, LIST = "single", "list"
 MAX_ALIAS_HOPS = 3
@@ -120,10 +120,10 @@ class CrossrefClient:
                 return value
             except Exception as error:  # classified below; what is not understood is re-raised
                 failure = classify(error)
-                self.on_attempt(Attempt(kind, failed=failure.retryable))
+                self.on_attempt(Attempt(kind, failed=failure.error.retryable))
                 if failure.announced:
                     throttle.follow(failure.announced)
-                if not failure.retryable or attempt == self.retry.max_tries:
+                if not failure.error.retryable or attempt == self.retry.max_tries:
                     raise failure.error from error
                 delay = self.retry.delay(attempt, failure.retry_after)
                 if failure.retry_after is not None:
@@ -140,23 +140,20 @@ class _Moved(Exception):
 @dataclass
 class Failure:
     error: CrossrefError
-    retryable: bool
     retry_after: float | None = None
-    announced: Any = None
+    announced: Limits | None = None
 
 
 def classify(error: Exception) -> Failure:
     """Turn whatever habanero or httpx2 raised into a reason, and whether to try again."""
-    if response := _response_of(error):
+    if response := getattr(_first(error, httpx2.HTTPStatusError), "response", None):
         return _status_failure(response)
-    if _in_chain(error, httpx2.TimeoutException):
-        return Failure(CrossrefError("Crossref did not answer in time.", retryable=True), True)
-    if _in_chain(error, httpx2.TransportError):
-        return Failure(CrossrefError(f"Crossref could not be reached: {error}.", retryable=True), True)
-    if _in_chain(error, json.JSONDecodeError) or isinstance(error, habanero.RequestError):
-        return Failure(
-            CrossrefError("Crossref sent an incomplete or malformed answer.", retryable=True), True
-        )
+    if _first(error, httpx2.TimeoutException):
+        return Failure(CrossrefError("Crossref did not answer in time.", retryable=True))
+    if _first(error, httpx2.TransportError):
+        return Failure(CrossrefError(f"Crossref could not be reached: {error}.", retryable=True))
+    if _first(error, json.JSONDecodeError) or isinstance(error, habanero.RequestError):
+        return Failure(CrossrefError("Crossref sent an incomplete or malformed answer.", retryable=True))
     raise error
 
 
@@ -166,33 +163,23 @@ def _status_failure(response: httpx2.Response) -> Failure:
     if status in (301, 302, 307, 308) and (location := headers.get("location")):
         raise _Moved(unquote(re.sub(r"^.*?/works/", "", location)))
     if status == 404:
-        return Failure(
-            NotFound("Crossref has no record of this DOI.", status=404), False, announced=announced
-        )
+        return Failure(NotFound("Crossref has no record of this DOI.", status=404), announced=announced)
     if status == 429:
-        wait = _seconds(headers.get("retry-after"))
-        message = "Crossref asked us to slow down (429)."
-        return Failure(CrossrefError(message, retryable=True, status=429), True, wait, announced)
+        error = CrossrefError("Crossref asked us to slow down (429).", retryable=True, status=429)
+        return Failure(error, _seconds(headers.get("retry-after")), announced)
     if status >= 500:
-        message = f"Crossref had a server error ({status})."
-        return Failure(CrossrefError(message, retryable=True, status=status), True, announced=announced)
-    return Failure(CrossrefError(f"Crossref refused the request ({status}).", status=status), False)
+        error = CrossrefError(f"Crossref had a server error ({status}).", retryable=True, status=status)
+        return Failure(error, announced=announced)
+    return Failure(CrossrefError(f"Crossref refused the request ({status}).", status=status))
 
 
-def _response_of(error: BaseException | None) -> httpx2.Response | None:
-    while error is not None:
-        if isinstance(error, httpx2.HTTPStatusError):
-            return error.response
-        error = error.__cause__ or error.__context__
-    return None
-
-
-def _in_chain(error: BaseException | None, kind: type[BaseException]) -> bool:
+def _first(error: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of this kind in the chain habanero and httpx2 raised (cause, then context)."""
     while error is not None:
         if isinstance(error, kind):
-            return True
+            return error
         error = error.__cause__ or error.__context__
-    return False
+    return None
 
 
 def _seconds(value: str | None) -> float | None:
