@@ -256,7 +256,7 @@ def _perturbed_outcomes(cases: list[Case], index: LocalSearchIndex, change, half
         reference = compose(entry)
         judgement = judge_candidates(reference, index.search(query_for(reference), rows=ROWS))
         if judgement.outcome == "link":
-            outcomes["gold linked" if judgement.doi.lower() == case.doi else "other DOI linked"] += 1
+            outcomes["gold linked" if judgement.doi == case.doi else "other DOI linked"] += 1
         else:
             outcomes[judgement.outcome] += 1
     return outcomes
@@ -266,7 +266,7 @@ def _perturbed_outcomes(cases: list[Case], index: LocalSearchIndex, change, half
 
 
 def correct_link(result: Result) -> bool:
-    return result.positive.outcome == "link" and (result.positive.doi or "").lower() == result.case.doi
+    return result.positive.outcome == "link" and result.positive.doi == result.case.doi
 
 
 def false_links(results: list[Result]) -> list[tuple[Result, Judgement, str]]:

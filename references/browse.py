@@ -27,7 +27,6 @@ FACETS = {
     "journal": "Journal",
     "state": "Crossref",
 }
-FACET_PARAMETERS = tuple(FACETS)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def _toggled(query: QueryDict, name: str, value: str) -> str:
 
 def kept_filters(query: QueryDict) -> list[tuple[str, str]]:
     """The facet filters in force, for the search form to carry when the words change."""
-    return [(name, value) for name in FACET_PARAMETERS for value in query.getlist(name) if value]
+    return [(name, value) for name in FACETS for value in query.getlist(name) if value]
 
 
 def facet_counts(selection: WorkQuerySet) -> tuple[int, dict[str, list[FacetValue]]]:

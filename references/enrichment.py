@@ -326,7 +326,7 @@ def record_origins(work: Work, fields: Iterable[str], source: str, detail: str) 
 
 def link_doi(work: Work, judgement: Judgement, *, method: str, user: AbstractBaseUser | None = None) -> str:
     """Give a DOI-less work the DOI Crossref matched; if another work has it already, merge into that one."""
-    doi = judgement.doi.lower()
+    doi = judgement.doi
     holder = Work.objects.active().filter(doi=doi).exclude(pk=work.pk).first()
     if holder:
         merge_works(duplicate=work, target=holder, user=user)
@@ -341,13 +341,13 @@ def link_doi(work: Work, judgement: Judgement, *, method: str, user: AbstractBas
 
 
 def _rejected_before(work: Work, doi: str | None) -> bool:
-    return work.match_candidates.filter(doi=(doi or "").lower(), state=MatchCandidate.State.REJECTED).exists()
+    return work.match_candidates.filter(doi=doi or "", state=MatchCandidate.State.REJECTED).exists()
 
 
 def _propose(work: Work, judgement: Judgement, query: str) -> None:
     MatchCandidate.objects.update_or_create(
         work=work,
-        doi=judgement.doi.lower(),
+        doi=judgement.doi,
         defaults={
             "query": query,
             "record": judgement.item,

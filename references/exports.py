@@ -94,7 +94,7 @@ def batched(items: Iterable, size: int) -> Iterator[tuple]:
 
 def bibtex_stream(works: WorkQuerySet, *, ascii: bool = False, abstract: bool = False) -> Iterator[str]:
     entries = (bibtex_entry(record, ascii=ascii, abstract=abstract) for record in export_records(works))
-    return _pieces([bibtex_header()], entries)
+    return _pieces([bibtex_header(ascii=ascii)], entries)
 
 
 def ris_stream(works: WorkQuerySet, *, abstract: bool = False) -> Iterator[str]:

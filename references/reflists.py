@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from .enrichment import enrich_after_import
+from .importers.text import first_doi
 from .models import ImportBatch, ImportItem, Work
 from .refparse import parse_reference_list
 from .refparse.records import ParsedList
@@ -23,8 +24,8 @@ def find_citing_work(identifier: str) -> Work:
     value = identifier.strip()
     if value.isdigit() and (work := Work.objects.active().filter(pk=int(value)).first()):
         return work
-    doi = value.lower().removeprefix("https://doi.org/").removeprefix("doi:").strip()
-    work = Work.objects.active().filter(doi=doi).first()
+    doi = first_doi(value)
+    work = Work.objects.active().filter(doi=doi).first() if doi else None
     if work is None:
         raise UnknownWork(f"No work with id or DOI {identifier!r} in the library.")
     return work

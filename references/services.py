@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from .enrichment import curator_fields, enrich_after_import, record_origins
 from .importers import PageRejected, decode_page, parse_page
@@ -212,7 +213,17 @@ class CitationEntry:
         return cls(ref.position, ref.raw, ref.label, ref.doi)
 
 
-LINK_FIELDS = ["label", "raw", "parsed", "doi", "cited_work", "match_state", "match_method", "match_score"]
+LINK_FIELDS = [
+    "label",
+    "raw",
+    "parsed",
+    "doi",
+    "cited_work",
+    "match_state",
+    "match_method",
+    "match_score",
+    "updated_at",
+]
 
 
 def sync_citations(work: Work, entries: list[CitationEntry]) -> None:
@@ -231,6 +242,9 @@ def sync_citations(work: Work, entries: list[CitationEntry]) -> None:
         citation.label, citation.raw, citation.doi = entry.label, entry.raw, entry.doi
     work.citations.filter(pk__in=[c.pk for c in existing.values()]).delete()
     link_citations([(c, entry.parsed or parse_reference(c.raw)) for c, entry in [*changed, *created]])
+    now = timezone.now()  # bulk_update does not apply auto_now
+    for citation, _ in changed:
+        citation.updated_at = now
     Citation.objects.bulk_update([citation for citation, _ in changed], LINK_FIELDS)
     Citation.objects.bulk_create([citation for citation, _ in created])
 

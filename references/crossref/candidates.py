@@ -15,6 +15,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from references.importers.text import normalize_doi
 from references.matching import family_key, fold, title_key
 from references.refparse.records import ParsedReference
 from references.refparse.text import parse_reference
@@ -568,7 +569,7 @@ def _first_number(value: str) -> str:
 
 
 def _doi(item: dict) -> str:
-    return str(item.get("DOI") or "")
+    return normalize_doi(str(item.get("DOI") or ""))
 
 
 def _join(words: list[str]) -> str:

@@ -631,7 +631,10 @@ def test_bibtexparser_reads_every_field_back(exported):
         article = entry.entry_type == "article"
         assert fields.pop("issn", "") == (record.issns[0] if article and record.issns else "")
         isbn = fields.pop("isbn", "")
-        assert isbn == valid_isbn(record) or (isbn == "" and f"ISBN {valid_isbn(record)}" in note) or article
+        if article:  # biber refuses an ISBN on an article
+            assert isbn == ""
+        else:
+            assert isbn == valid_isbn(record) or (isbn == "" and f"ISBN {valid_isbn(record)}" in note)
         keywords = re.split(r",\s*(?![^{]*\})", verbatim.get("keywords", ""))  # commas outside braces
         assert [decode(k) for k in keywords if k] == list(record.keywords)
         fields.pop("keywords", None)

@@ -2,12 +2,14 @@
 
 import pytest
 
-SEEDS = ["000", "001", "002", "003", "004"]
+SEEDS = ["000", "001", "002"]  # the seeds with reference lists (003 and 004 print none)
 
 
 @pytest.mark.parametrize("prefix", SEEDS)
 def test_raw_strings_are_clean(seed_record, prefix):
-    for reference in seed_record(prefix).references:
+    references = seed_record(prefix).references
+    assert references
+    for reference in references:
         raw = reference.raw
         assert "Google Scholar" not in raw
         assert "PubMed" not in raw
@@ -20,9 +22,12 @@ def test_raw_strings_are_clean(seed_record, prefix):
         assert not raw.startswith(f"{reference.label}.")
 
 
-@pytest.mark.parametrize("prefix", SEEDS)
-def test_reference_dois_are_normalised(seed_record, prefix):
-    for reference in seed_record(prefix).references:
+def test_reference_dois_are_normalised(seed_record):
+    with_doi = [
+        reference for prefix in SEEDS for reference in seed_record(prefix).references if reference.doi
+    ]
+    assert with_doi
+    for reference in with_doi:
         assert reference.doi == reference.doi.lower()
         assert not reference.doi.endswith((".", ",", ";"))
         assert not reference.doi.startswith(("http", "doi:"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from references.importers.text import expand_pages, normalize_doi
+from references.importers.text import DOI_RE, expand_pages, first_doi
 
 from ..records import (
     BOOK,
@@ -19,7 +19,6 @@ from ..records import (
 from .names import parse_names
 from .tokens import Token
 
-_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
 _PMCID_RE = re.compile(r"\bPMC\s?(\d{3,9})\b")
 _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
@@ -107,8 +106,8 @@ def _apply_names(reference: ParsedReference, spans: dict[str, str]) -> None:
 
 
 def _apply_identifiers(reference: ParsedReference, raw: str) -> None:
-    if doi := _DOI_RE.search(raw):
-        reference.doi = normalize_doi(doi.group())
+    if doi := first_doi(raw):
+        reference.doi = doi
     if pmid := _PMID_RE.search(raw):
         reference.pmid = pmid.group(1)
     if pmcid := _PMCID_RE.search(raw):
@@ -178,7 +177,7 @@ def _fallback_year(raw: str, spans: dict[str, str]) -> int | None:
     """The last year printed outside the title, when the CRF labelled no date."""
     title = spans.get("title", "")
     outside = raw.replace(title, " ") if title else raw
-    years = _YEAR_RE.findall(_URL_RE.sub(" ", _DOI_RE.sub(" ", outside)))
+    years = _YEAR_RE.findall(_URL_RE.sub(" ", DOI_RE.sub(" ", outside)))
     return int(years[-1]) if years else None
 
 
