@@ -47,3 +47,59 @@ class BulkTagForm(forms.Form):
     works = forms.ModelMultipleChoiceField(queryset=Work.objects.active(), label="Works")
     finding = FindingField(max_length=100, label="Tag the selected works with")
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+
+SYNONYM_MAX_LENGTH = Finding._meta.get_field("synonyms").base_field.max_length
+
+
+class SynonymsField(forms.CharField):
+    """One synonym per line: blank lines dropped, repeats (ignoring case) dropped, order kept."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value) -> list[str]:
+        synonyms: dict[str, str] = {}
+        for line in super().to_python(value).splitlines():
+            if line.strip():
+                synonyms.setdefault(line.strip().casefold(), line.strip())
+        return list(synonyms.values())
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        too_long = [synonym for synonym in value if len(synonym) > SYNONYM_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                [
+                    f"The synonym “{synonym[:40]}…” is {len(synonym)} characters long; "
+                    f"a synonym may have at most {SYNONYM_MAX_LENGTH}."
+                    for synonym in too_long
+                ]
+            )
+
+
+class FindingForm(forms.ModelForm):
+    """A term of the vocabulary as admins keep it in the app."""
+
+    synonyms = SynonymsField(
+        required=False,
+        label="Synonyms",
+        help_text="One per line: the ways papers write it (MLL-r, t(4;11), …). The label counts already.",
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["label", "category", "description", "synonyms"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_label(self) -> str:
+        label = self.cleaned_data["label"]
+        clash = Finding.objects.filter(label__iexact=label).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            raise forms.ValidationError(
+                f"The vocabulary already has “{clash.label}”; "
+                "labels must differ by more than upper and lower case."
+            )
+        return label

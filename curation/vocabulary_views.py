@@ -1,0 +1,93 @@
+"""The finding vocabulary in the app: anyone reads it, admins add, edit and delete terms.
+
+The highlighting matcher needs no clearing after a change: Vocabulary.load reads the findings on every
+request and mentions.matcher_for caches compiled matchers by the terms' content, so a changed vocabulary is
+a new cache key.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_http_methods
+
+from .forms import FindingForm
+from .models import Annotation, Finding
+
+
+def vocabulary_keeper(permission: str):
+    """Anonymous users go to the login page, signed-in users without the permission get 403."""
+
+    def decorate(view):
+        allowed = require_http_methods(["GET", "POST"])(view)
+        return login_required(permission_required(permission, raise_exception=True)(allowed))
+
+    return decorate
+
+
+def findings_with_work_counts() -> QuerySet[Finding]:
+    """Every finding with how many works (not merged ones) carry it as an accepted tag, in one query."""
+    accepted = Q(annotations__state=Annotation.State.ACCEPTED, annotations__work__merged_into__isnull=True)
+    return Finding.objects.annotate(
+        work_count=Count("annotations__work", filter=accepted, distinct=True)
+    ).order_by(Lower("label"), "label")
+
+
+def by_category(findings: QuerySet[Finding]) -> list[tuple[str, list[Finding]]]:
+    """(category name, its findings) in the order the categories are declared; empty ones left out."""
+    groups: dict[str, list[Finding]] = {value: [] for value in Finding.Category.values}
+    for finding in findings:
+        groups.setdefault(finding.category, []).append(finding)
+    names = dict(Finding.Category.choices)
+    return [(names.get(value, value), members) for value, members in groups.items() if members]
+
+
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    return render(request, "curation/vocabulary.html", {"groups": by_category(findings_with_work_counts())})
+
+
+@vocabulary_keeper("curation.add_finding")
+def finding_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, FindingForm(request.POST if request.method == "POST" else None))
+
+
+@vocabulary_keeper("curation.change_finding")
+def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_object_or_404(Finding, pk=pk)
+    return _edit(request, FindingForm(request.POST if request.method == "POST" else None, instance=finding))
+
+
+def _edit(request: HttpRequest, form: FindingForm) -> HttpResponse:
+    adding, stored_label = form.instance.pk is None, form.instance.label  # validation changes the instance
+    if form.is_bound and form.is_valid():
+        finding = form.save()
+        messages.success(request, f"{'Added' if adding else 'Saved'} {finding.label}.")
+        return redirect("curation:vocabulary")
+    context = {"form": form, "adding": adding, "stored_label": stored_label}
+    return render(request, "curation/vocabulary_form.html", context)
+
+
+def refusal(finding: Finding, used: int) -> str:
+    return (
+        f"{finding.label} is used by {used} annotation{pluralize(used)}; it cannot be deleted while works "
+        "are tagged with it (accepted, suggested or rejected). Edit it instead if the label is wrong."
+    )
+
+
+@vocabulary_keeper("curation.delete_finding")
+def finding_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_object_or_404(Finding, pk=pk)
+    if request.method == "GET":
+        used = finding.annotations.count()
+        context = {"finding": finding, "refusal": refusal(finding, used) if used else ""}
+        return render(request, "curation/vocabulary_delete.html", context)
+    try:
+        finding.delete()
+    except ProtectedError:  # Annotation.finding is PROTECT: tagged works keep their finding
+        messages.error(request, refusal(finding, finding.annotations.count()))
+        return redirect("curation:vocabulary")
+    messages.success(request, f"Deleted {finding.label}.")
+    return redirect("curation:vocabulary")
