@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from references import indexing
+
 from .models import Annotation, Finding
 
 
@@ -15,3 +17,10 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_display = ["work", "finding", "state", "created_by", "created_at"]
     list_filter = ["state", "finding"]
     raw_id_fields = ["work"]
+
+    def save_model(self, request, obj, form, change):
+        """The work an annotation is moved away from loses its tag too (its new work is reindexed on save)."""
+        previous = Annotation.objects.filter(pk=obj.pk).values_list("work_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if previous and previous != obj.work_id:
+            indexing.refresh([previous], text=False)

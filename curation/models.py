@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from references import indexing
 from references.models import Work
 
 
@@ -75,3 +78,10 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding} on {self.work}"
+
+
+@receiver([post_save, post_delete], sender=Annotation)
+def reindex_tags(sender, instance: Annotation, **kwargs) -> None:
+    """A work's tags are facets: keep its index row in step with every saved or deleted annotation (bulk
+    writes, which send no signals, refresh the index themselves)."""
+    indexing.refresh([instance.work_id], text=False)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
+from references import indexing
 from references.models import Work
 
 from .mentions import Mention, sentence_around
@@ -165,6 +166,7 @@ def bulk_tag(*, works: Iterable[Work], finding: Finding, user: AbstractBaseUser)
             for pk in sorted(pks - tagged)
         ]
         bulk_create_with_history(new, Annotation, default_user=user)
+        indexing.refresh([annotation.work_id for annotation in new], text=False)  # no signals in bulk
         return len(new)
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import indexing
 from .enrichment import record_origins
 from .models import (
     Citation,
@@ -32,6 +33,10 @@ class WorkAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             record_origins(obj, form.changed_data, FieldOrigin.Source.CURATOR, request.user.get_username())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        indexing.refresh([form.instance.pk])
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
+from . import indexing
 from .crossref.candidates import Judgement, judge_candidates, query_for
 from .crossref.client import LIST, SINGLE, Attempt, CrossrefClient, CrossrefError, RetryPolicy
 from .crossref.metadata import CrossrefRecord, read_record
@@ -31,7 +32,7 @@ from .models import (
     MatchCandidate,
     Work,
 )
-from .tasks import enrich_item, index_work
+from .tasks import enrich_item
 
 Item = EnrichmentItem.State
 BLANK = ("", None, [])
@@ -95,6 +96,7 @@ def start_enrichment(
         batch = EnrichmentBatch.objects.create(origin=origin, created_by=user)
         items = EnrichmentItem.objects.bulk_create(EnrichmentItem(batch=batch, work_id=pk) for pk in work_ids)
         Work.objects.filter(pk__in=work_ids).update(enrichment_state=EnrichmentState.QUEUED)
+        indexing.refresh(work_ids, text=False)
         for item in items:
             enrich_item.delay_on_commit(item.pk)
     return batch
@@ -254,6 +256,7 @@ def _finish(item_id: int, state: str, outcome: str, *, work_state: str | None = 
 
 def _set_state(work_id: int, state: str) -> None:
     Work.objects.filter(pk=work_id).update(enrichment_state=state)
+    indexing.refresh([work_id], text=False)
 
 
 # Writing what Crossref said
@@ -280,7 +283,7 @@ def fill_from_crossref(work: Work, message: dict, *, source_url: str) -> str:
     work.refresh_match_keys(first.family if first else "")
     work.save()
     record_origins(work, filled, FieldOrigin.Source.CROSSREF, source_url)
-    index_work.delay_on_commit(work.pk)
+    indexing.refresh([work.pk])
     return (
         f"Filled from Crossref: {', '.join(n.replace('_', ' ') for n in filled)}."
         if filled

@@ -3,12 +3,13 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
 from .importers.text import normalize_doi
-from .models import EnrichmentState, Work, WorkQuerySet, WorkType, finding_labels
+from .models import EnrichmentState, IndexedWork, Work, WorkQuerySet, WorkType, findings_by_label, searched
 from .reflists import UnknownWork, find_citing_work
 from .refparse import FORMAT_CHOICES
 
@@ -42,7 +43,12 @@ DOI_PATTERN = r"^[^\x00]*10\.[0-9]{4,9}/[^\s\x00][^\x00]*$"
 DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
 
 
-SORTS = {"newest": ("-year", "title", "pk"), "oldest": ("year", "title", "pk"), "title": ("title", "pk")}
+SORTS = {
+    "relevance": ("-rank", "-year", "pk"),
+    "newest": ("-year", "title", "pk"),
+    "oldest": ("year", "title", "pk"),
+    "title": ("title", "pk"),
+}
 
 
 class ChoicesField(forms.MultipleChoiceField):
@@ -87,36 +93,55 @@ class WorkFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["finding"].choices = [(label, label) for label in finding_labels()]
+        self.finding_ids = findings_by_label()
+        self.fields["finding"].choices = [(label, label) for label in self.finding_ids]
 
     def clean_doi(self) -> str:
         found = DOI_RE.search(self.cleaned_data["doi"])
         return normalize_doi(found.group()) if found else ""
 
+    def selection(self) -> models.QuerySet[IndexedWork]:
+        """The chosen works' index rows, in the list's order: what the list page pages and counts."""
+        if not self.is_valid():
+            return IndexedWork.objects.none()
+        return self._chosen(IndexedWork.objects.all(), through="")
+
     def filter(self, works: WorkQuerySet) -> WorkQuerySet:
+        """The chosen works themselves, in the same order: for the API and the exports."""
         if not self.is_valid():
             return works.none()
+        return self._chosen(works.active(), through="indexed__")
+
+    def _chosen(self, rows: models.QuerySet, *, through: str) -> models.QuerySet:
         data = self.cleaned_data
-        works = works.active()
-        if data["scope"] != "all" and not data["doi"]:
-            works = works.sources()
-        for label in data["finding"]:
-            works = works.with_finding(label)
-        if data["year"]:
-            works = works.filter(year=data["year"])
-        if data["type"]:
-            works = works.filter(work_type=data["type"])
+        conditions = {f"{through}{name}": value for name, value in self._conditions().items()}
         if data["doi"]:
-            works = works.filter(doi=data["doi"])
-        if data["journal"]:
-            works = works.filter(container_title=data["journal"])
-        if data["state"]:
-            works = works.filter(enrichment_state=data["state"])
-        if data["tagged"]:
-            works = works.tagged() if data["tagged"] == "yes" else works.untagged()
+            conditions["work__doi" if not through else "doi"] = data["doi"]
+        rows = rows.filter(**conditions)
         text = data["q"].strip()
-        works = works.search(text) if text else works.order_by("-year", "title", "pk")
-        return works.order_by(*SORTS[data["sort"]]) if data["sort"] else works
+        order = SORTS[data["sort"] or ("relevance" if text else "newest")]
+        if text:
+            rows = searched(rows, text, through=through)
+        return rows.order_by(*order)  # both models have year, title and pk
+
+    def _conditions(self) -> dict[str, object]:
+        data = self.cleaned_data
+        conditions: dict[str, object] = {}
+        if data["scope"] != "all" and not data["doi"]:
+            conditions["is_source"] = True
+        if data["finding"]:
+            conditions["findings__contains"] = [self.finding_ids[label] for label in data["finding"]]
+        for name, column in (
+            ("year", "year"),
+            ("type", "work_type"),
+            ("journal", "journal"),
+            ("state", "state"),
+        ):
+            if data[name]:
+                conditions[column] = data[name]
+        if data["tagged"]:
+            conditions["tagged"] = data["tagged"] == "yes"
+        return conditions
 
 
 class ReferenceListForm(forms.Form):

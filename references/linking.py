@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
 
+from . import indexing
 from .matching import Keys, best_title_match, family_key, title_key
 from .models import Citation, Contributor, Work
 from .refparse.records import ParsedReference
@@ -156,3 +157,4 @@ def _save_works(new_works: list[tuple[Work, ParsedReference]], filled: dict[int,
         for i, name in enumerate(ref.authors, start=1)
     )
     Work.objects.bulk_update(filled.values(), list(FILLABLE))
+    indexing.refresh([work.pk for work, _ in new_works] + list(filled))

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from . import indexing
 from .models import Citation, Work, WorkMerge
 
 MERGE_FILLS = ("container_title", "volume", "issue", "pages", "publisher", "abstract")
@@ -33,6 +34,7 @@ def merge_works(*, duplicate: Work, target: Work, user: AbstractBaseUser | None)
         _move_identifiers(target, merge)
         target.save(update_fields=[*merge.filled_fields, "updated_at"])
         merge.save()
+        indexing.refresh([duplicate.pk, target.pk])
         return merge
 
 
@@ -53,6 +55,7 @@ def undo_merge(*, merge: WorkMerge) -> None:
         duplicate.save(update_fields=["merged_into", "doi", "pmid", "updated_at"])
         merge.undone_at = timezone.now()
         merge.save(update_fields=["undone_at"])
+        indexing.refresh([duplicate.pk, target.pk])
 
 
 def _locked(pk: int) -> Work:

@@ -4,13 +4,12 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,8 +55,16 @@ def search_query(text: str) -> SearchQuery | None:
     return query
 
 
-def _joined(array_field: str) -> Func:
-    return Func(F(array_field), Value(" "), function="array_to_string", output_field=models.TextField())
+def searched(rows: models.QuerySet, text: str, *, through: str = "") -> models.QuerySet:
+    """Rows whose IndexedWork (reached `through` a relation, or the rows themselves) matches the text,
+    annotated with `rank`: how well the title matches. Ranking by the title alone keeps ranking cheap on
+    broad queries: the whole document is matched through its index but need not be read."""
+    query = search_query(text)
+    if query is None:
+        return rows.annotate(rank=Value(0.0, output_field=models.FloatField()))
+    return rows.filter(**{f"{through}text__document": query}).annotate(
+        rank=SearchRank(F(f"{through}title_vector"), query)
+    )
 
 
 def text_list() -> ArrayField:
@@ -74,15 +81,9 @@ class WorkQuerySet(models.QuerySet):
         return self.filter(Exists(SourceDocument.objects.filter(work=OuterRef("pk"))))
 
     def search(self, text: str) -> WorkQuerySet:
-        """Full-text search: words, "quoted phrases", -exclusions, and prefixes written leuk*."""
-        query = search_query(text)
-        if query is None:
-            return self
-        return (
-            self.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-year", "pk")
-        )
+        """Full-text search: words, "quoted phrases", -exclusions, and prefixes written leuk*; works
+        whose title matches come first, then the newest."""
+        return searched(self, text, through="indexed__").order_by("-rank", "-year", "pk")
 
     def matching_record(self, record: SourceRecord) -> Work | None:
         """The Work a page describes: by DOI, else PMID, else by title, year and first author."""
@@ -101,42 +102,6 @@ class WorkQuerySet(models.QuerySet):
         match = best_title_match(keys, {work.pk: work.match_keys for work in candidates})
         return self.get(pk=match.work_id) if match else None
 
-    def update_search_vectors(self) -> int:
-        """Weighted full-text vectors: title first, then keywords and authors, then journal and abstract."""
-        names = (
-            Contributor.objects.filter(work=OuterRef("pk"))
-            .values("work")
-            .annotate(names=StringAgg("family", " "))
-            .values("names")
-        )
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector(_joined("keywords"), _joined("mesh_terms"), weight="B", config="english")
-            + SearchVector(
-                Coalesce(Subquery(names), Value(""), output_field=models.TextField()),
-                weight="B",
-                config="english",  # the query stems names too: "Pieters" is searched as "pieter"
-            )
-            + SearchVector("container_title", "abstract", weight="C", config="english")
-        )
-        return self.update(search_vector=vector)
-
-    def tagged(self) -> WorkQuerySet:
-        return self.filter(Exists(self._accepted_annotations()))
-
-    def untagged(self) -> WorkQuerySet:
-        return self.exclude(Exists(self._accepted_annotations()))
-
-    def _accepted_annotations(self) -> models.QuerySet:
-        annotation = self.model._meta.get_field("annotations").related_model
-        return annotation.objects.filter(work=OuterRef("pk"), state="accepted")
-
-    def with_finding(self, label: str) -> WorkQuerySet:
-        """Works a curator has tagged with this finding (accepted annotations only)."""
-        annotation = self.model._meta.get_field("annotations").related_model
-        tagged = annotation.objects.filter(work=OuterRef("pk"), finding__label=label, state="accepted")
-        return self.filter(Exists(tagged))
-
     def with_counts(self) -> WorkQuerySet:
         return self.annotate(
             reference_count=Count("citations", distinct=True),
@@ -144,11 +109,16 @@ class WorkQuerySet(models.QuerySet):
         )
 
 
-def finding_labels() -> list[str]:
-    """The finding vocabulary's labels (curation.Finding), for filters; imported lazily to keep apps apart."""
+def findings_by_label() -> dict[str, int]:
+    """The finding vocabulary (curation.Finding), label to id, for filters; imported lazily to keep apps
+    apart."""
     from curation.models import Finding
 
-    return list(Finding.objects.values_list("label", flat=True))
+    return dict(Finding.objects.values_list("label", "pk"))
+
+
+def finding_labels() -> list[str]:
+    return list(findings_by_label())
 
 
 class Work(models.Model):
@@ -187,7 +157,6 @@ class Work(models.Model):
     enrichment_state = models.CharField(
         max_length=20, choices=EnrichmentState, default=EnrichmentState.NOT_ENRICHED
     )
-    search_vector = SearchVectorField(null=True, editable=False)
     # Normalised forms for matching citations to works (references.matching); kept by references.services.
     title_key = models.CharField(max_length=500, blank=True, editable=False)
     first_author_key = models.CharField(max_length=100, blank=True, editable=False)
@@ -210,7 +179,6 @@ class Work(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="work_search_vector"),
             models.Index(fields=["first_author_key", "year"], name="work_author_year"),
             models.Index(fields=["title_key"], name="work_title_key"),
         ]
@@ -282,6 +250,48 @@ class Contributor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family} {self.given}".strip()
+
+
+class IndexedWork(models.Model):
+    """A work as the list page filters, counts and sorts it: one narrow row per work not merged away.
+
+    Facets and sorting over a large selection read only these rows, never the wide works; the document's
+    vector lives apart (IndexedText) for the same reason. `references.indexing` keeps both in step.
+    """
+
+    work = models.OneToOneField(Work, primary_key=True, on_delete=models.CASCADE, related_name="indexed")
+    is_source = models.BooleanField(help_text="Imported from a page, not known only from citations.")
+    year = models.PositiveSmallIntegerField(null=True)
+    work_type = models.CharField(max_length=30, choices=WorkType)
+    journal = models.CharField(max_length=500)
+    state = models.CharField(max_length=20, choices=EnrichmentState)
+    tagged = models.BooleanField(help_text="Has at least one accepted annotation.")
+    findings = ArrayField(models.IntegerField(), default=list, help_text="Ids of the accepted findings.")
+    title = models.TextField()
+    title_vector = SearchVectorField(help_text="What relevance is ranked by.")
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["findings"], name="indexedwork_findings"),
+            models.Index(F("year").desc(), "title", "work", name="indexedwork_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+
+class IndexedText(models.Model):
+    """The full-text vector of an indexed work: title, keywords, people, journal and abstract, weighted.
+    Matches are found through its GIN index; only phrases need to read the vector itself."""
+
+    entry = models.OneToOneField(IndexedWork, primary_key=True, on_delete=models.CASCADE, related_name="text")
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["document"], name="indexedtext_document")]
+
+    def __str__(self) -> str:
+        return str(self.entry)
 
 
 class ImportBatch(models.Model):

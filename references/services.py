@@ -13,6 +13,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from . import indexing
 from .enrichment import curator_fields, enrich_after_import, record_origins
 from .importers import PageRejected, decode_page, parse_page
 from .importers.records import DecodedPage, Person, Reference, SourceRecord
@@ -20,7 +21,6 @@ from .linking import link_citations
 from .models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem, SourceDocument, Work
 from .refparse.records import ParsedReference
 from .refparse.text import parse_reference
-from .tasks import index_work
 
 Outcome = ImportItem.Outcome
 
@@ -194,7 +194,7 @@ def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
     if authors_changed and record.authors:
         imported.append("authors")
     record_origins(work, imported, FieldOrigin.Source.IMPORT, plan.file_name)
-    index_work.delay_on_commit(work.pk)
+    indexing.refresh([work.pk])
     return work
 
 

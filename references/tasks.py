@@ -1,16 +1,8 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .models import Work
-
 # Long enough for every retry of a slow Crossref; an item past it is marked failed, not left pending.
 ENRICH_SOFT_LIMIT = 600
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def index_work(work_id: int) -> None:
-    """Refresh a work's full-text vector; a work deleted meanwhile is quietly skipped."""
-    Work.objects.filter(pk=work_id).update_search_vectors()
 
 
 @shared_task(

@@ -20,7 +20,7 @@ from .forms import (
     WorkFilterForm,
 )
 from .merging import MergeRefused, merge_works, undo_merge
-from .models import EnrichmentBatch, ImportBatch, MatchCandidate, Work, WorkMerge, finding_labels
+from .models import EnrichmentBatch, ImportBatch, MatchCandidate, Work, WorkMerge
 from .reflists import import_reference_list, plan_reference_list
 from .services import import_sources, plan_source_import
 from .staging import stage, stage_files, take_staged, take_staged_files
@@ -50,24 +50,29 @@ def reviewer_required(view):
 
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
-    works = form.filter(Work.objects.all())
-    total, facets = facet_counts(works) if form.is_valid() else (0, {})
-    paginator = Paginator(works, 25)
+    selection = form.selection()
+    total, facets = facet_counts(selection) if form.is_valid() else (0, {})
+    paginator = Paginator(selection.values_list("pk", flat=True), 25)
     paginator.count = total  # the facets counted the selection already
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = _works_in_order(list(page.object_list))
     describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "")
-    selection = request.GET.copy()
-    selection.pop("page", None)
+    shared = request.GET.copy()
+    shared.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "facets": with_links(request.GET, facets),
         "kept_filters": kept_filters(request.GET),
-        "selection": selection.urlencode(),
-        "finding_labels": finding_labels(),
+        "selection": shared.urlencode(),
+        "finding_labels": list(form.finding_ids),
     }
     return render(request, "references/work_list.html", context)
+
+
+def _works_in_order(pks: list[int]) -> list[Work]:
+    works = Work.objects.defer("crossref_json", "abstract").in_bulk(pks)
+    return [works[pk] for pk in pks if pk in works]
 
 
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -134,9 +134,7 @@ class WorkList(generics.ListAPIView):
         if not form.is_valid():
             raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
         works = form.filter(Work.objects.order_by("-year", "title", "pk"))
-        return works.defer("abstract", "crossref_json", "search_vector").prefetch_related(
-            _authors(), _accepted_annotations()
-        )
+        return works.defer("abstract", "crossref_json").prefetch_related(_authors(), _accepted_annotations())
 
 
 @extend_schema(
@@ -151,7 +149,7 @@ class WorkDetail(generics.RetrieveAPIView):
     queryset = (
         Work.objects.active()
         .with_counts()
-        .defer("crossref_json", "search_vector")
+        .defer("crossref_json")
         .prefetch_related(
             _authors(),
             _accepted_annotations(),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
 from curation.models import Annotation, Finding
+from references import indexing
 from references.forms import WorkFilterForm
 from references.models import Citation, Work
 from tests.references.test_seed_import import import_seeds
@@ -64,7 +65,7 @@ def annotate(work: Work, label: str, state: str = Annotation.State.ACCEPTED, **f
 def works(seeds_dir) -> dict[str, Work]:
     """The five seed works, searchable, with findings: infant on three, HSCT on one, others not accepted."""
     import_seeds(seeds_dir)
-    Work.objects.all().update_search_vectors()
+    indexing.rebuild()
     by_doi = {work.doi: work for work in Work.objects.exclude(doi="")}
     chapter, case, lancet = by_doi[CHAPTER_DOI], by_doi[CASE_DOI], by_doi[LANCET_DOI]
     russian = by_doi["10.21682/2311-1267-2025-12-4-89-96"]

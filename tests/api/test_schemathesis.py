@@ -12,6 +12,7 @@ from schemathesis import GenerationMode
 
 from config.wsgi import application
 from curation.models import Annotation, Finding
+from references import indexing
 from references.models import Work
 from tests.references.test_seed_import import import_seeds
 
@@ -24,7 +25,7 @@ OPERATIONS = {"/api/works/", "/api/works/{id}/", "/api/findings/"}
 def api_data(seeds_dir) -> list[Work]:
     """The seed works, searchable, with accepted and suggested findings, one merged and one only cited."""
     import_seeds(seeds_dir)
-    Work.objects.all().update_search_vectors()
+    indexing.rebuild()
     works = list(Work.objects.order_by("pk"))
     labels = ["infant", "HSCT", "KMT2A-r", "infant", "relapse"]
     for work, label, suggested in zip(works, labels, labels[1:] + labels[:1], strict=False):

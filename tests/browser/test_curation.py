@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from curation.models import Annotation
+from references import indexing
 from references.models import Work
 from tests.browser.conftest import sign_in
 from tests.helpers import ROOT
@@ -47,7 +48,7 @@ SELECT_SENTENCE = """([selector, sentence]) => {
 @pytest.fixture
 def library(seeds_dir):
     import_seeds(seeds_dir)
-    Work.objects.all().update_search_vectors()
+    indexing.rebuild()
 
 
 def user_in(django_user_model, name: str, group: str):

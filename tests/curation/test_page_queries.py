@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from curation.models import Annotation, Finding
+from references import indexing
 from references.models import Citation, Contributor, SourceDocument, Work
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def library(size: int) -> list[Work]:
         Citation.objects.create(
             citing_work=work, position=2, raw="Another reference", cited_work=works[n - 2]
         )
-    Work.objects.all().update_search_vectors()
+    indexing.rebuild()
     return works
 
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from curation.models import Annotation, Finding
+from references import indexing
 from references.exports import assign_citation_keys
 from references.forms import WorkFilterForm
 from references.models import Contributor, Work
@@ -123,7 +124,7 @@ def test_a_key_survives_an_edit_of_its_title(client, library):
 
 
 def test_the_export_selects_what_the_list_shows(client, library):
-    Work.objects.all().update_search_vectors()
+    indexing.rebuild()
     params = {"q": "blinatumomab", "scope": "all"}
     listed = set(WorkFilterForm(params).filter(Work.objects.all()).values_list("pk", flat=True))
     exported = parsed_entries(download(client, params))
@@ -164,7 +165,7 @@ def test_the_command_writes_the_same_selection(tmp_path, library):
 
 
 def test_the_export_buttons_carry_the_lists_query(client, library):
-    Work.objects.all().update_search_vectors()
+    indexing.rebuild()
     page = client.get(reverse("references:work-list"), {"q": "infant", "scope": "all", "page": "1"})
     assert f'href="{BIB_URL}?q=infant&amp;scope=all"' in page.text
     work = library[0]

@@ -37,7 +37,8 @@ from curation.demo.library import (
 )
 from curation.mentions import Term, matcher_for
 from curation.models import Annotation, Finding
-from references.models import Citation, Contributor, SourceDocument, Work
+from references import indexing
+from references.models import Citation, Contributor, IndexedWork, SourceDocument, Work
 
 
 class Command(BaseCommand):
@@ -96,10 +97,10 @@ class Command(BaseCommand):
             with self.phase("foreign key checks"), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.say(", ".join(f"{c.rows:,} {m._meta.verbose_name_plural}" for m, c in copiers.items()))
-        with self.phase("search vectors"):
-            self.refresh_search_vectors(ids)
+        with self.phase("search index"):
+            self.index(ids)
         with self.phase("analyze"):
-            analyze(DEMO_MODELS)
+            analyze((*DEMO_MODELS, IndexedWork))
 
     def write_works(self, generator: Generator, ids: list[int], copiers: dict) -> list[DemoWork]:
         works: list[DemoWork] = []
@@ -125,11 +126,11 @@ class Command(BaseCommand):
                 {**row, "history_date": row["created_at"], "history_type": "+"} for row in rows
             )
 
-    def refresh_search_vectors(self, ids: list[int]) -> None:
+    def index(self, ids: list[int]) -> None:
         for start in range(0, len(ids), VECTOR_CHUNK):
             with transaction.atomic():
-                Work.objects.filter(pk__in=ids[start : start + VECTOR_CHUNK]).update_search_vectors()
-            self.say(f"  {min(start + VECTOR_CHUNK, len(ids)):,} / {len(ids):,} vectors")
+                indexing.refresh(ids[start : start + VECTOR_CHUNK])
+            self.say(f"  {min(start + VECTOR_CHUNK, len(ids)):,} / {len(ids):,} works indexed")
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:

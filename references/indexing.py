@@ -1,0 +1,75 @@
+"""Keeping `IndexedWork` in step with the works: every write that changes what the list page searches,
+filters or counts calls `refresh` for the works it touched, inside its own transaction."""
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+# What a work's row holds; the vector's weights rank the title first, then keywords and people, then the
+# journal and the abstract. Names are stemmed as queries are, so "Pieters" is found.
+_FACTS = """
+    EXISTS (SELECT 1 FROM references_sourcedocument d WHERE d.work_id = w.id) AS is_source,
+    w.year, w.work_type, w.container_title AS journal, w.enrichment_state AS state,
+    cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, w.title
+"""
+_TITLE_VECTOR = "to_tsvector('english', w.title)"
+_DOCUMENT = """
+    setweight(to_tsvector('english', w.title), 'A')
+    || setweight(to_tsvector('english', array_to_string(w.keywords || w.mesh_terms, ' ')), 'B')
+    || setweight(to_tsvector('english', coalesce(people.names, '')), 'B')
+    || setweight(to_tsvector('english', w.container_title || ' ' || w.abstract), 'C')
+"""
+_JOINS = """
+    CROSS JOIN LATERAL (
+        SELECT coalesce(array_agg(a.finding_id ORDER BY a.finding_id), '{}') AS ids
+        FROM curation_annotation a WHERE a.work_id = w.id AND a.state = 'accepted'
+    ) tags
+    CROSS JOIN LATERAL (
+        SELECT string_agg(c.family, ' ' ORDER BY c.role, c.position) AS names
+        FROM references_contributor c WHERE c.work_id = w.id
+    ) people
+"""
+_COLUMNS = ("is_source", "year", "work_type", "journal", "state", "tagged", "findings", "title")
+_CHOSEN = "w.merged_into_id IS NULL AND (%(all)s OR w.id = ANY(%(ids)s))"
+
+_UPSERT = f"""
+    INSERT INTO references_indexedwork (work_id, {", ".join(_COLUMNS)}, title_vector)
+    SELECT w.id, {_FACTS}, {_TITLE_VECTOR} FROM references_work w {_JOINS} WHERE {_CHOSEN}
+    ON CONFLICT (work_id) DO UPDATE SET
+        {", ".join(f"{name} = EXCLUDED.{name}" for name in (*_COLUMNS, "title_vector"))}
+"""
+_UPSERT_TEXT = f"""
+    INSERT INTO references_indexedtext (entry_id, document)
+    SELECT w.id, {_DOCUMENT} FROM references_work w {_JOINS} WHERE {_CHOSEN}
+    ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document
+"""
+_UPDATE_FACTS = f"""
+    UPDATE references_indexedwork i SET ({", ".join(_COLUMNS)}) = (
+        SELECT {_FACTS} FROM references_work w {_JOINS} WHERE w.id = i.work_id
+    )
+    WHERE i.work_id = ANY(%(ids)s)
+"""
+_MERGED = "SELECT id FROM references_work WHERE merged_into_id IS NOT NULL AND (%(all)s OR id = ANY(%(ids)s))"
+_DROP_MERGED = (
+    f"DELETE FROM references_indexedtext WHERE entry_id IN ({_MERGED})",
+    f"DELETE FROM references_indexedwork WHERE work_id IN ({_MERGED})",
+)
+
+
+def refresh(work_ids: Iterable[int], *, text: bool = True) -> None:
+    """Bring these works' rows up to date; `text=False` when only tags, state or documents changed, which
+    spares recomputing the vectors. Merged works leave the index."""
+    ids = sorted(set(work_ids))
+    if ids:
+        _run((_UPSERT, _UPSERT_TEXT) if text else (_UPDATE_FACTS,), {"all": False, "ids": ids})
+
+
+def rebuild() -> None:
+    """Every work's row, recomputed (after a bulk load, or to repair the index)."""
+    _run((_UPSERT, _UPSERT_TEXT), {"all": True, "ids": []})
+
+
+def _run(statements: tuple[str, ...], params: dict) -> None:
+    with connection.cursor() as cursor:
+        for statement in (*statements, *_DROP_MERGED):
+            cursor.execute(statement, params)
