@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
@@ -30,6 +31,10 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["category", "label"]
+        constraints = [
+            # "KMT2A-r" and "KMT2A-R" would be one finding to a reader; the form says so, this makes it hold.
+            models.UniqueConstraint(Lower("label"), name="finding_label_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -7,6 +7,7 @@ a new cache key.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -63,9 +64,16 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _edit(request: HttpRequest, form: FindingForm) -> HttpResponse:
     adding, stored_label = form.instance.pk is None, form.instance.label  # validation changes the instance
     if form.is_bound and form.is_valid():
-        finding = form.save()
-        messages.success(request, f"{'Added' if adding else 'Saved'} {finding.label}.")
-        return redirect("curation:vocabulary")
+        try:
+            with transaction.atomic():
+                finding = form.save()
+        except IntegrityError:  # another admin saved the same label since the form was checked
+            form.add_error(
+                "label", "A finding with this label was added a moment ago; reload the vocabulary."
+            )
+        else:
+            messages.success(request, f"{'Added' if adding else 'Saved'} {finding.label}.")
+            return redirect("curation:vocabulary")
     context = {"form": form, "adding": adding, "stored_label": stored_label}
     return render(request, "curation/vocabulary_form.html", context)
 

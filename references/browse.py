@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from hashlib import sha256
 
 from django.contrib.postgres.search import SearchHeadline
+from django.core.cache import caches
 from django.db import connection, models
 from django.db.models import Count
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import EnrichmentState, IndexedWork, Work, WorkType, findings_by_label, search_query
+from . import indexing
+from .models import EnrichmentState, IndexedWork, Work, WorkType, search_query
 
 TOP_JOURNALS = 12
 TOP_YEARS = 15
@@ -71,13 +74,30 @@ def kept_filters(query: QueryDict) -> list[tuple[str, str]]:
     return [(name, value) for name in FACETS for value in query.getlist(name) if value]
 
 
-def facet_counts(selection: models.QuerySet[IndexedWork]) -> tuple[int, dict[str, list[FacetValue]]]:
-    """The selection's size and its facets, from one query over the narrow index rows, whatever the
-    selection's size."""
+@dataclass(frozen=True)
+class Counts:
+    """A selection's size and its facets."""
+
+    total: int
+    facets: dict[str, list[FacetValue]]
+
+
+def facet_counts(selection: models.QuerySet[IndexedWork], *, key: str, findings: dict[str, int]) -> Counts:
+    """The selection's size and facets, kept until the index next changes. `key` names the selection (the
+    filters, without sort or page), so that paging, sorting and a colleague's identical view reuse counts
+    that cost a pass over every chosen row. `findings` is the vocabulary, label to id."""
     if selection.query.is_empty():
-        return 0, {}
+        return Counts(0, {})
+    cache_key = f"{indexing.generation()}:{sha256(key.encode()).hexdigest()}"
+    counts = caches["facets"].get(cache_key)
+    if counts is None:
+        counts = _count(selection, {pk: label for label, pk in findings.items()})
+        caches["facets"].set(cache_key, counts)
+    return counts
+
+
+def _count(selection: models.QuerySet[IndexedWork], labels: dict[int, str]) -> Counts:
     counts = _grouped(selection)
-    labels = {pk: label for label, pk in findings_by_label().items()}
     facets = {
         "year": _values(counts["year"], str, TOP_YEARS, by_value=True),
         "type": _values(counts["type"], lambda v: WorkType(v).label, None),
@@ -86,12 +106,13 @@ def facet_counts(selection: models.QuerySet[IndexedWork]) -> tuple[int, dict[str
         "tagged": _values(counts["tagged"], {True: "Tagged", False: "Not tagged yet"}.get, None),
         "finding": _values({labels[pk]: n for pk, n in counts["finding"].items() if pk in labels}, str, None),
     }
-    return sum(counts["tagged"].values()), facets
+    return Counts(sum(counts["tagged"].values()), facets)
 
 
 def _grouped(selection: models.QuerySet[IndexedWork]) -> dict[str, Counter]:
-    """Counts by facet value. Three grouping sets instead of one per facet: PostgreSQL pays for every set
-    on every row, and the few hundred combinations are cheaper to add up here."""
+    """Counts by facet value, in one pass over the narrow index rows. Three grouping sets instead of one
+    per facet: PostgreSQL pays for every set on every row, and the few thousand combinations add up
+    quickly here."""
     chosen = selection.order_by().values("year", "journal", "work_type", "state", "tagged", "findings")
     sql, params = chosen.query.sql_with_params()
     query = f"""

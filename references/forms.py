@@ -1,3 +1,4 @@
+import json
 import re
 
 from django import forms
@@ -105,6 +106,11 @@ class WorkFilterForm(forms.Form):
         if not self.is_valid():
             return IndexedWork.objects.none()
         return self._chosen(IndexedWork.objects.all(), through="")
+
+    def selection_key(self) -> str:
+        """The selection's name: its filters in a fixed order, without the sort order."""
+        data = {name: value for name, value in self.cleaned_data.items() if name != "sort"}
+        return json.dumps({**data, "q": data["q"].strip()}, sort_keys=True, default=str)
 
     def filter(self, works: WorkQuerySet) -> WorkQuerySet:
         """The chosen works themselves, in the same order: for the API and the exports."""

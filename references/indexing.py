@@ -3,7 +3,11 @@ filters or counts calls `refresh` for the works it touched, inside its own trans
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, transaction
+
+# Raised after every committed change to the index: cached facet counts name the generation they counted.
+_GENERATION = "index-generation"
 
 # What a work's row holds; the vector's weights rank the title first, then keywords and people, then the
 # journal and the abstract. Names are stemmed as queries are, so "Pieters" is found.
@@ -69,7 +73,20 @@ def rebuild() -> None:
     _run((_UPSERT, _UPSERT_TEXT), {"all": True, "ids": []})
 
 
+def generation() -> int:
+    return caches["facets"].get(_GENERATION, 0)
+
+
 def _run(statements: tuple[str, ...], params: dict) -> None:
     with connection.cursor() as cursor:
         for statement in (*statements, *_DROP_MERGED):
             cursor.execute(statement, params)
+    transaction.on_commit(next_generation)
+
+
+def next_generation() -> None:
+    """After the commit, not before: a count made meanwhile from the old rows is filed under the old
+    generation, which nobody asks for once this one is raised."""
+    cache = caches["facets"]
+    cache.add(_GENERATION, 0, timeout=None)
+    cache.incr(_GENERATION)

@@ -56,15 +56,14 @@ def search_query(text: str) -> SearchQuery | None:
 
 
 def searched(rows: models.QuerySet, text: str, *, through: str = "") -> models.QuerySet:
-    """Rows whose IndexedWork (reached `through` a relation, or the rows themselves) matches the text,
-    annotated with `rank`: how well the title matches. Ranking by the title alone keeps ranking cheap on
-    broad queries: the whole document is matched through its index but need not be read."""
+    """Works, or index rows, matching the text, annotated with `rank`: how well the title matches (its
+    IndexedWork reached `through` a relation). Ranking by the title alone keeps ranking cheap on broad
+    queries: the document is matched through its index and need not be read."""
     query = search_query(text)
     if query is None:
         return rows.annotate(rank=Value(0.0, output_field=models.FloatField()))
-    return rows.filter(**{f"{through}text__document": query}).annotate(
-        rank=SearchRank(F(f"{through}title_vector"), query)
-    )
+    matching = IndexedText.objects.filter(document=query).values("entry")  # entry ids are work ids
+    return rows.filter(pk__in=matching).annotate(rank=SearchRank(F(f"{through}title_vector"), query))
 
 
 def text_list() -> ArrayField:

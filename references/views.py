@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from curation.reading import reading_view
 
 from . import enrichment
-from .browse import describe_page, facet_counts, kept_filters, with_links
+from .browse import Counts, describe_page, facet_counts, kept_filters, with_links
 from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
@@ -51,9 +51,13 @@ def reviewer_required(view):
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
     selection = form.selection()
-    total, facets = facet_counts(selection) if form.is_valid() else (0, {})
+    counts = (
+        facet_counts(selection, key=form.selection_key(), findings=form.finding_ids)
+        if form.is_valid()
+        else Counts(0, {})
+    )
     paginator = Paginator(selection.values_list("pk", flat=True), 25)
-    paginator.count = total  # the facets counted the selection already
+    paginator.count = counts.total  # counted already
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = _works_in_order(list(page.object_list))
     describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "")
@@ -62,7 +66,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "facets": with_links(request.GET, facets),
+        "facets": with_links(request.GET, counts.facets),
         "kept_filters": kept_filters(request.GET),
         "selection": shared.urlencode(),
         "finding_labels": list(form.finding_ids),

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
+from django.test import override_settings
 
 from config.celery import app as celery_app
 from tests.helpers import ROOT, WORKER_LOG, queue_length, wait_until
@@ -40,6 +42,20 @@ def test_queue():
     yield queue
     with celery_app.connection_for_write() as connection:
         connection.default_channel.client.delete(queue)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def facets_cache():
+    """Facet counts are cached per process in tests: a test's rolled-back rows must not be counted for the
+    next one, which the shared Redis could not promise."""
+    caches_now = {**settings.CACHES, "facets": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=caches_now):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_facets_cache(facets_cache):
+    caches["facets"].clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curation.models import Annotation, Finding
@@ -10,7 +12,7 @@ from references.models import Citation, Contributor, SourceDocument, Work
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 10  # session, user, groups, permissions, vocabulary x2, facets x2, page, counts; +1 snippets
+LIST_QUERIES = 9  # session, user, permissions x2, vocabulary, facets, page, its works, counts; +1 snippets
 WORK_QUERIES = 27
 
 
@@ -95,3 +97,32 @@ def test_facet_counts_match_the_selection(client):
         f.label: Annotation.objects.filter(finding=f, state="accepted").count()
         for f in Finding.objects.filter(annotations__isnull=False).distinct()
     }
+
+
+def facet_table(response) -> dict[str, dict[str, int]]:
+    return {name: {v.value: v.count for v in values} for name, _, values in response.context["facets"]}
+
+
+def test_facet_counts_are_reused_until_the_index_changes(curator_client, django_capture_on_commit_callbacks):
+    works = library(6)
+    url = reverse("references:work-list")
+    with CaptureQueriesContext(connection) as first:
+        counted = curator_client.get(url, {"q": "blinatumomab"})
+    with CaptureQueriesContext(connection) as again:
+        resorted = curator_client.get(url, {"q": "blinatumomab", "sort": "title"})
+    assert facet_table(resorted) == facet_table(counted)
+    assert len(again) == len(first) - 1  # the facets are not counted again
+    untagged = next(work for work in works if not work.annotations.exists())
+    with django_capture_on_commit_callbacks(execute=True):
+        Annotation.objects.create(work=untagged, finding=Finding.objects.get(label="MRD"))
+    after = facet_table(curator_client.get(url, {"q": "blinatumomab", "sort": "title"}))
+    assert after["tagged"]["yes"] == facet_table(counted)["tagged"]["yes"] + 1
+    assert after["finding"]["MRD"] == facet_table(counted)["finding"].get("MRD", 0) + 1
+
+
+def test_another_selection_is_counted_afresh(curator_client):
+    library(8)
+    url = reverse("references:work-list")
+    everything = curator_client.get(url).context["page"].paginator.count
+    one_journal = curator_client.get(url, {"journal": "Journal 1"}).context["page"].paginator.count
+    assert (everything, one_journal) == (8, 2)

@@ -1,7 +1,10 @@
 """The list page's index follows every write path: after each, it equals an index rebuilt from scratch."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 
 from curation import services
 from curation.models import Annotation, Finding
@@ -125,3 +128,13 @@ def test_an_admin_edit_is_searchable(library, admin_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert list(Work.objects.search("ziftomenib")) == [work]
     assert_in_step()
+
+
+def test_reindex_repairs_an_index_gone_stale(library):
+    work = library[0]
+    Work.objects.filter(pk=work.pk).update(title="Revumenib for relapsed infant ALL")  # no refresh
+    assert not Work.objects.search("revumenib").exists()
+    out = StringIO()
+    call_command("reindex", stdout=out)
+    assert list(Work.objects.search("revumenib")) == [work]
+    assert f"Indexed {Work.objects.active().count():,} works" in out.getvalue()
