@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
@@ -90,3 +90,9 @@ def reindex_tags(sender, instance: Annotation, **kwargs) -> None:
     """A work's tags are facets: keep its index row in step with every saved or deleted annotation (bulk
     writes, which send no signals, refresh the index themselves)."""
     indexing.refresh([instance.work_id], text=False)
+
+
+@receiver([post_save, post_delete], sender=Finding)
+def forget_counted_labels(sender, instance: Finding, **kwargs) -> None:
+    """Cached facet counts carry the findings' labels: a renamed finding must not show its old one."""
+    transaction.on_commit(indexing.next_generation)

@@ -116,7 +116,6 @@ def findings_by_label() -> dict[str, int]:
     return dict(Finding.objects.values_list("label", "pk"))
 
 
-
 class Work(models.Model):
     """One row per publication, whether imported as a source or known only as a cited work."""
 

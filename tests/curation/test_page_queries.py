@@ -126,3 +126,17 @@ def test_another_selection_is_counted_afresh(curator_client):
     everything = curator_client.get(url).context["page"].paginator.count
     one_journal = curator_client.get(url, {"journal": "Journal 1"}).context["page"].paginator.count
     assert (everything, one_journal) == (8, 2)
+
+
+def test_a_renamed_finding_is_not_shown_under_its_old_label(
+    curator_client, django_capture_on_commit_callbacks
+):
+    library(6)
+    url = reverse("references:work-list")
+    finding = Finding.objects.filter(annotations__state="accepted").first()
+    assert finding.label in facet_table(curator_client.get(url))["finding"]
+    with django_capture_on_commit_callbacks(execute=True):
+        old_label, finding.label = finding.label, "Renamed"
+        finding.save()
+    findings = facet_table(curator_client.get(url))["finding"]
+    assert "Renamed" in findings and old_label not in findings
