@@ -37,15 +37,14 @@ _COLUMNS = ("is_source", "year", "work_type", "journal", "state", "tagged", "fin
 _CHOSEN = "w.merged_into_id IS NULL AND (%(all)s OR w.id = ANY(%(ids)s))"
 
 _UPSERT = f"""
-    INSERT INTO references_indexedwork (work_id, {", ".join(_COLUMNS)}, title_vector)
-    SELECT w.id, {_FACTS}, {_TITLE_VECTOR} FROM references_work w {_JOINS} WHERE {_CHOSEN}
-    ON CONFLICT (work_id) DO UPDATE SET
-        {", ".join(f"{name} = EXCLUDED.{name}" for name in (*_COLUMNS, "title_vector"))}
+    INSERT INTO references_indexedwork (work_id, {", ".join(_COLUMNS)})
+    SELECT w.id, {_FACTS} FROM references_work w {_JOINS} WHERE {_CHOSEN}
+    ON CONFLICT (work_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in _COLUMNS)}
 """
 _UPSERT_TEXT = f"""
-    INSERT INTO references_indexedtext (entry_id, document)
-    SELECT w.id, {_DOCUMENT} FROM references_work w {_JOINS} WHERE {_CHOSEN}
-    ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document
+    INSERT INTO references_indexedtext (entry_id, document, title_vector)
+    SELECT w.id, {_DOCUMENT}, {_TITLE_VECTOR} FROM references_work w {_JOINS} WHERE {_CHOSEN}
+    ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document, title_vector = EXCLUDED.title_vector
 """
 _UPDATE_FACTS = f"""
     UPDATE references_indexedwork i SET ({", ".join(_COLUMNS)}) = (

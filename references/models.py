@@ -62,8 +62,11 @@ def searched(rows: models.QuerySet, text: str, *, through: str = "") -> models.Q
     query = search_query(text)
     if query is None:
         return rows.annotate(rank=Value(0.0, output_field=models.FloatField()))
-    matching = IndexedText.objects.filter(document=query).values("entry")  # entry ids are work ids
-    return rows.filter(pk__in=matching).annotate(rank=SearchRank(F(f"{through}title_vector"), query))
+    # Ranking by a column of the matching table makes PostgreSQL match first and rank only the matches.
+    text = f"{through}text__"
+    return rows.filter(**{f"{text}document": query}).annotate(
+        rank=SearchRank(F(f"{text}title_vector"), query)
+    )
 
 
 def text_list() -> ArrayField:
@@ -263,7 +266,6 @@ class IndexedWork(models.Model):
     tagged = models.BooleanField(help_text="Has at least one accepted annotation.")
     findings = ArrayField(models.IntegerField(), default=list, help_text="Ids of the accepted findings.")
     title = models.TextField()
-    title_vector = SearchVectorField(help_text="What relevance is ranked by.")
 
     class Meta:
         indexes = [
@@ -276,11 +278,12 @@ class IndexedWork(models.Model):
 
 
 class IndexedText(models.Model):
-    """The full-text vector of an indexed work: title, keywords, people, journal and abstract, weighted.
-    Matches are found through its GIN index; only phrases need to read the vector itself."""
+    """The full-text vectors of an indexed work. Matches are found through the document's GIN index; the
+    title's vector ranks them, read in the same pass as the matching rows."""
 
     entry = models.OneToOneField(IndexedWork, primary_key=True, on_delete=models.CASCADE, related_name="text")
-    document = SearchVectorField()
+    document = SearchVectorField(help_text="Title, keywords, people, journal and abstract, weighted.")
+    title_vector = SearchVectorField(help_text="What relevance is ranked by.")
 
     class Meta:
         indexes = [GinIndex(fields=["document"], name="indexedtext_document")]
