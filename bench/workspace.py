@@ -107,8 +107,8 @@ def _markdown(rows: list[dict[str, object]], counts: dict[str, int], generated: 
         f"Library from `seed_demo`: {counts['works']:,} works, {counts['citations']:,} citations, "
         f"{counts['contributors']:,} authors, {counts['annotations']:,} tags. Each page is requested {SAMPLES} times "
         "through Django's full stack in-process, signed in as a curator (templates rendered, no network). "
-        "A first view counts the facets; a selection seen before (paging, another sort order, a shared "
-        "link) takes its counts from the cache until the index next changes.",
+        "A first view counts the facets and reads the first ten pages of ids; a selection seen before "
+        "(paging, coming back, a colleague's link) takes both from the cache until the index next changes.",
         "",
         "| page | requests | p50 | p95 | max | queries per request |",
         "|---|---|---:|---:|---:|---|",

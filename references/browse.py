@@ -18,6 +18,7 @@ from . import indexing
 from .models import EnrichmentState, IndexedWork, Work, WorkType, search_query
 
 TOP_JOURNALS = 12
+FIRST_PAGES = 10  # of each selection and order, read and cached together
 TOP_YEARS = 15
 
 
@@ -88,12 +89,30 @@ def facet_counts(selection: models.QuerySet[IndexedWork], *, key: str, findings:
     that cost a pass over every chosen row. `findings` is the vocabulary, label to id."""
     if selection.query.is_empty():
         return Counts(0, {})
+    return _remembered(
+        f"counts:{key}", lambda: _count(selection, {pk: label for label, pk in findings.items()})
+    )
+
+
+def page_ids(selection: models.QuerySet[IndexedWork], *, key: str, number: int, size: int) -> list[int]:
+    """The ids on page `number` of the ordered selection. The first pages of a selection in one order
+    (`key`) are read together and kept like the counts: paging on, or coming back, costs no new search."""
+    if number > FIRST_PAGES:
+        return list(selection.values_list("pk", flat=True)[(number - 1) * size : number * size])
+    first = _remembered(
+        f"pages:{size}:{key}", lambda: list(selection.values_list("pk", flat=True)[: FIRST_PAGES * size])
+    )
+    return first[(number - 1) * size : number * size]
+
+
+def _remembered(key: str, compute):
+    """compute(), or what it gave for this key since the index last changed."""
     cache_key = f"{indexing.generation()}:{sha256(key.encode()).hexdigest()}"
-    counts = caches["facets"].get(cache_key)
-    if counts is None:
-        counts = _count(selection, {pk: label for label, pk in findings.items()})
-        caches["facets"].set(cache_key, counts)
-    return counts
+    value = caches["facets"].get(cache_key)
+    if value is None:
+        value = compute()
+        caches["facets"].set(cache_key, value)
+    return value
 
 
 def _count(selection: models.QuerySet[IndexedWork], labels: dict[int, str]) -> Counts:

@@ -112,6 +112,10 @@ class WorkFilterForm(forms.Form):
         data = {name: value for name, value in self.cleaned_data.items() if name != "sort"}
         return json.dumps({**data, "q": data["q"].strip()}, sort_keys=True, default=str)
 
+    def order_key(self) -> str:
+        """The selection's name with its order: what a page of it depends on."""
+        return f"{self.selection_key()}|{self.cleaned_data['sort']}"
+
     def filter(self, works: WorkQuerySet) -> WorkQuerySet:
         """The chosen works themselves, in the same order: for the API and the exports."""
         if not self.is_valid():

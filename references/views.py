@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from curation.reading import reading_view
 
 from . import enrichment
-from .browse import Counts, describe_page, facet_counts, kept_filters, with_links
+from .browse import Counts, describe_page, facet_counts, kept_filters, page_ids, with_links
 from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
@@ -48,18 +48,19 @@ def reviewer_required(view):
     return login_required(permission_required(REVIEW_PERMISSION, raise_exception=True)(view))
 
 
+PAGE_SIZE = 25
+
+
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
-    selection = form.selection()
-    counts = (
-        facet_counts(selection, key=form.selection_key(), findings=form.finding_ids)
-        if form.is_valid()
-        else Counts(0, {})
-    )
-    paginator = Paginator(selection.values_list("pk", flat=True), 25)
-    paginator.count = counts.total  # counted already
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = _works_in_order(list(page.object_list))
+    counts, ids = Counts(0, {}), []
+    if form.is_valid():
+        selection = form.selection()
+        counts = facet_counts(selection, key=form.selection_key(), findings=form.finding_ids)
+    page = Paginator(range(counts.total), PAGE_SIZE).get_page(request.GET.get("page"))
+    if counts.total:
+        ids = page_ids(selection, key=form.order_key(), number=page.number, size=PAGE_SIZE)
+    page.object_list = _works_in_order(ids)
     describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "")
     shared = request.GET.copy()
     shared.pop("page", None)

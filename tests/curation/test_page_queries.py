@@ -140,3 +140,29 @@ def test_a_renamed_finding_is_not_shown_under_its_old_label(
         finding.save()
     findings = facet_table(curator_client.get(url))["finding"]
     assert "Renamed" in findings and old_label not in findings
+
+
+def listed(response) -> list[int]:
+    return [work.pk for work in response.context["page"].object_list]
+
+
+def test_paging_through_a_search_seen_before_searches_no_more(curator_client):
+    library(60)
+    url = reverse("references:work-list")
+    with CaptureQueriesContext(connection) as first:
+        page_one = listed(curator_client.get(url, {"q": "blinatumomab", "sort": "title"}))
+    with CaptureQueriesContext(connection) as later:
+        page_three = listed(curator_client.get(url, {"q": "blinatumomab", "sort": "title", "page": "3"}))
+    assert len(later) == len(first) - 2  # neither counted nor searched again
+    by_title = list(Work.objects.order_by("title", "pk").values_list("pk", flat=True))
+    assert (page_one, page_three) == (by_title[:25], by_title[50:])
+
+
+def test_pages_past_the_cached_ones_are_read_directly(curator_client, monkeypatch):
+    from references import browse
+
+    monkeypatch.setattr(browse, "FIRST_PAGES", 1)
+    library(30)
+    response = curator_client.get(reverse("references:work-list"), {"sort": "oldest", "page": "2"})
+    oldest = list(Work.objects.order_by("year", "title", "pk").values_list("pk", flat=True))
+    assert listed(response) == oldest[25:]
