@@ -13,15 +13,32 @@ TITLE_THRESHOLD = 0.92
 # Without a first author on one side, only a near-identical title (same year) will do.
 TITLE_ONLY_THRESHOLD = 0.98
 
-_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_NON_ALNUM_RE = re.compile(r"[\W_]+")  # letters and digits of every script stay
+# Letters that Unicode does not decompose into an ASCII base letter plus accents.
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+    }
+)
 # British and American spellings that would otherwise split one title into two works.
 _SPELLINGS = (("leukaemia", "leukemia"), ("haem", "hem"), ("randomis", "randomiz"), ("tumour", "tumor"))
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII: accents dropped, ligatures opened ("ﬁ" -> "fi")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    """Lower case without accents, ligatures opened ("ﬁ" -> "fi", "Straße" -> "strasse", "Łódź" -> "lodz").
+    Other scripts are kept: a Cyrillic title must not fold to nothing."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def title_key(title: str) -> str:

@@ -76,7 +76,7 @@ _NUMBERING_RE = re.compile(
 )
 _DOI_OR_URL_RE = re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"(?<![0-9])[0-9]+(?![0-9])")
-_WORD_RE = re.compile(r"[0-9a-z]+")
+_WORD_RE = re.compile(r"[^\W_]+")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")  # Crossref titles carry <i>, <sub>, <scp>…
 # "…fishes. In: Fish cognition…": what follows names the book or proceedings.
 _IN_RE = re.compile(r"(?<=[.,])\s+(In:?|in:)\s+")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import count, product
 from string import ascii_lowercase
+
+from references.matching import fold
 
 _STOPWORDS = """
     a an the of on in for and to with from by at as is are its into onto or nor but vs versus via than
@@ -14,42 +15,25 @@ _STOPWORDS = """
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
-# Letters that Unicode does not decompose into an ASCII base letter plus accents.
-_LETTERS = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "ø": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "ħ": "h",
-        "ŧ": "t",
-    }
-)
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _WORD_BREAK = re.compile(r"[\s\-‐‑‒–—―/]+")
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII with accents dropped: "Möricke" -> "moricke", "Łukasz" -> "lukasz"."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
-    return text.encode("ascii", "ignore").decode("ascii")
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII: "Möricke" -> "moricke", "Łukasz" -> "lukasz"; other scripts are dropped."""
+    return fold(text).encode("ascii", "ignore").decode("ascii")
 
 
 def key_base(family: str, year: int | None, title: str) -> str:
     """The first author's family name, the year and the first significant title word: ``pieters2007treatment``."""
-    name = _NOT_LETTER.sub("", fold(family)) or "anon"
+    name = _NOT_LETTER.sub("", ascii_fold(family)) or "anon"
     return f"{name}{year if year is not None else 'nd'}{_first_word(title)}"
 
 
 def _first_word(title: str) -> str:
     for word in _WORD_BREAK.split(title):
-        word = _NOT_ALNUM.sub("", fold(word))
+        word = _NOT_ALNUM.sub("", ascii_fold(word))
         if word and word not in STOPWORDS:
             return word
     return ""

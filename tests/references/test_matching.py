@@ -45,3 +45,22 @@ def test_best_title_match_picks_the_closest_candidate():
     candidates = {1: keys(PIETERS + " extra words that differ"), 2: keys(PIETERS), 3: keys("Unrelated title")}
     match = best_title_match(keys(PIETERS), candidates)
     assert (match.work_id, match.method, match.score) == (2, "title", 1.0)
+
+
+def test_letters_without_a_base_are_spelled_out():
+    assert family_key("Strauß") == "strauss"
+    assert family_key("Søren-Łukasz") == "sorenlukasz"
+    assert title_key("Straße und Łódź") == "strasse und lodz"
+
+
+def test_other_scripts_keep_their_letters():
+    assert family_key("Иванов") == "иванов"
+    assert title_key("Острый лимфобластный лейкоз, CD19") == "острыи лимфобластныи леикоз cd19"
+
+
+def test_two_cyrillic_titles_sharing_only_latin_words_are_not_one_work():
+    one = Keys(title_key("Эффективность блинатумомаба при рецидиве CD19"), 2024, "")
+    other = Keys(title_key("Токсичность терапии у младенцев CD19"), 2024, "")
+    same = Keys(title_key("Эффективность блинатумомаба при рецидиве CD19."), 2024, "")
+    assert same_work_score(one, other) is None
+    assert same_work_score(one, same) == 1.0
