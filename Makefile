@@ -2,12 +2,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SHARED_DIR ?= $(abspath ../shared)
+# The shared data (seed pages, recorded Crossref answers, gold data) sits beside the checkout; a clone made
+# elsewhere (/tmp/fresh, say) finds it beside the checkout it was cloned from.
+ORIGIN := $(patsubst file://%,%,$(shell git config --get remote.origin.url 2>/dev/null))
+SHARED_DIR ?= $(firstword $(foreach dir,../shared $(ORIGIN)/../shared,$(wildcard $(abspath $(dir))/seeds/.)))
+SHARED_DIR := $(patsubst %/seeds/.,%,$(SHARED_DIR))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export SHARED_DIR
 
-.PHONY: run setup test lint bench services database chromium bibtex-tools format
+.PHONY: run setup test lint bench services database chromium bibtex-tools format shared
 
 ## run: set everything up, then serve the web app and a Celery worker together (Ctrl-C stops both)
 run: setup
@@ -17,20 +21,20 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## setup: venv, dependencies, database, migrations (with the finding vocabulary), sample import, admin user
-setup: $(VENV)/.installed database
+setup: $(VENV)/.installed database shared
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_sources $(SHARED_DIR)/seeds
 	$(BIN)/python manage.py ensure_admin
 
 ## test: lint, migration check and the whole suite on real PostgreSQL, Redis, Celery and Chromium
-test: $(VENV)/.installed services chromium bibtex-tools
+test: $(VENV)/.installed services chromium bibtex-tools shared
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
 ## bench: timings and parser accuracy, written as Markdown tables under docs/
-bench: $(VENV)/.installed services
+bench: $(VENV)/.installed services shared
 	$(BIN)/python -m bench.import_seeds --output docs/benchmarks.md
 	$(BIN)/python -m bench.refparse --output docs/refparse-benchmark.md
 	$(BIN)/python -m bench.reference_lists --output docs/benchmarks-reference-lists.md
@@ -48,6 +52,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
+
+shared:
+	@test -d "$(SHARED_DIR)/seeds" || { echo "No shared data: set SHARED_DIR to the folder with seeds/ and fixtures/." >&2; exit 1; }
 
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

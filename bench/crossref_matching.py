@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from config.shared import shared_dir  # noqa: E402
 from references.crossref import candidates  # noqa: E402
 from references.crossref.candidates import Judgement, judge_candidates, query_for  # noqa: E402
 from references.matching import family_key  # noqa: E402
@@ -111,7 +111,7 @@ class Timings:
 
 
 def fixtures_dir() -> Path:
-    return Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "fixtures" / "crossref"
+    return shared_dir() / "fixtures" / "crossref"
 
 
 def compose(entry: dict) -> str:

@@ -17,30 +17,11 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.django_setup import setup_django
+
 BENCH_DB = "curation_bench"
 QUEUE = "crossref-bench"
 RATE, CONCURRENCY = 10, 3
-
-
-def _setup_django(base_url: str, prefix: str) -> None:
-    os.environ.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        CROSSREF_BASE_URL=base_url,
-        CROSSREF_MAILTO="bench@example.org",
-        CROSSREF_REDIS_PREFIX=prefix,
-        ENRICH_AFTER_IMPORT="false",
-        CONN_MAX_AGE="0",
-    )
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB], capture_output=True, check=False
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _start_workers(processes: int) -> subprocess.Popen:
@@ -131,7 +112,14 @@ def main() -> None:
     from tests.fakecrossref import FakeCrossref
 
     server = FakeCrossref(rate_limit=RATE, concurrency_limit=CONCURRENCY, latency=(0.2, 0.8)).start()
-    _setup_django(server.url, prefix=f"bench-{uuid.uuid4().hex[:8]}")
+    setup_django(
+        BENCH_DB,
+        CROSSREF_BASE_URL=server.url,
+        CROSSREF_MAILTO="bench@example.org",
+        CROSSREF_REDIS_PREFIX=f"bench-{uuid.uuid4().hex[:8]}",
+        ENRICH_AFTER_IMPORT="false",
+        CONN_MAX_AGE="0",
+    )
     from config.celery import app
 
     app.conf.task_default_queue = QUEUE

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.django_setup import setup_django
+
 BENCH_DB = "curation_bench"
 SIZES = (10_000, 50_000, 100_000)
 FAMILIES = ["Pieters", "Möricke", "van der Linden", "Driessen", "Mann", "Gardner", "Brown", "Łukasz", "Pánek"]
@@ -29,20 +31,6 @@ WORDS = [
     "relapse",
     "outcome",
 ]
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB], capture_output=True, check=False
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _generate(count: int) -> float:
@@ -137,7 +125,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks-export.md"))
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    _setup_django()
+    setup_django(BENCH_DB)
     if args.measure:
         _measure(args.measure)
         return

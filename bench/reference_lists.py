@@ -12,7 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.import_seeds import QUEUE, _setup_django
+from bench.django_setup import setup_django
+from bench.import_seeds import BENCH_DB, QUEUE
 
 LIBRARY_SIZE = 100_000
 LIST_SIZE = 1_000
@@ -61,7 +62,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks-reference-lists.md"))
     args = parser.parse_args()
-    _setup_django()
+    setup_django(BENCH_DB)
     from django.conf import settings
 
     from config.celery import app

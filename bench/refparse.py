@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from config.shared import shared_dir  # noqa: E402
 from references.importers.text import first_doi  # noqa: E402
 from references.refparse.records import ParsedReference  # noqa: E402
 from references.refparse.text import parse_reference  # noqa: E402
@@ -47,10 +47,6 @@ _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _VOLUME_RE = re.compile(
     r"^(?:(?:1[5-9]|20)\d\d[a-z]?\s*;\s*)?(?:vol(?:ume)?\.?|v\.)?\s*([a-z]?\d+|[ivxlcdm]+\b)"
 )
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 
 
 def text_key(value: str) -> str:

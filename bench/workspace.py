@@ -11,9 +11,10 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import time
 from pathlib import Path
+
+from bench.django_setup import setup_django
 
 DEMO_DB = "curation_demo"
 WORKS = 100_000
@@ -37,21 +38,6 @@ LISTS = [
 
 
 LIST_NAMES = "all; a finding; finding + year; a type; untagged by title; a journal, page 3"
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DEMO_DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["ENRICH_AFTER_IMPORT"] = "false"
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DEMO_DB], capture_output=True, check=False
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _ensure_library() -> float | None:
@@ -127,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks-workspace.md"))
     args = parser.parse_args()
-    _setup_django()
+    setup_django(DEMO_DB, ENRICH_AFTER_IMPORT="false")
     generated = _ensure_library()
 
     from django.contrib.auth.models import Group

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from config.shared import shared_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -79,7 +81,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
     },
-    # The list page's facet counts, by selection and index generation (references.browse).
+    # The list page's facet counts and first pages, by selection and index generation (references.browse).
     "facets": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
@@ -166,7 +168,7 @@ CROSSREF_PAUSE_ERROR_RATIO = env.float("CROSSREF_PAUSE_ERROR_RATIO", default=0.1
 CROSSREF_PAUSE_MIN_REQUESTS = env.int("CROSSREF_PAUSE_MIN_REQUESTS", default=10)
 ENRICH_AFTER_IMPORT = env.bool("ENRICH_AFTER_IMPORT", default=True)
 
-SHARED_DIR = env.path("SHARED_DIR", default=BASE_DIR.parent / "shared")
+SHARED_DIR = shared_dir()
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_STAGING_SECONDS = env.int("IMPORT_STAGING_SECONDS", default=3600)
 # Uploads larger than this go to a temporary file instead of memory.

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -11,6 +11,15 @@ from simple_history.models import HistoricalRecords
 
 from references import indexing
 from references.models import Work
+
+
+class FindingQuerySet(models.QuerySet):
+    def with_work_counts(self) -> FindingQuerySet:
+        """Each finding with `work_count`: how many works (not merged ones) carry it as an accepted tag."""
+        accepted = Q(
+            annotations__state=Annotation.State.ACCEPTED, annotations__work__merged_into__isnull=True
+        )
+        return self.annotate(work_count=Count("annotations__work", filter=accepted, distinct=True))
 
 
 class Finding(models.Model):
@@ -28,6 +37,8 @@ class Finding(models.Model):
     category = models.CharField(max_length=20, choices=Category)
     description = models.TextField(blank=True)
     synonyms = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "label"]

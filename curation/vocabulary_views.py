@@ -8,7 +8,7 @@ a new cache key.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from .forms import FindingForm
-from .models import Annotation, Finding
+from .models import Finding
 
 
 def vocabulary_keeper(permission: str):
@@ -29,14 +29,6 @@ def vocabulary_keeper(permission: str):
     return decorate
 
 
-def findings_with_work_counts() -> QuerySet[Finding]:
-    """Every finding with how many works (not merged ones) carry it as an accepted tag, in one query."""
-    accepted = Q(annotations__state=Annotation.State.ACCEPTED, annotations__work__merged_into__isnull=True)
-    return Finding.objects.annotate(
-        work_count=Count("annotations__work", filter=accepted, distinct=True)
-    ).order_by(Lower("label"), "label")
-
-
 def by_category(findings: QuerySet[Finding]) -> list[tuple[str, list[Finding]]]:
     """(category name, its findings) in the order the categories are declared; empty ones left out."""
     groups: dict[str, list[Finding]] = {value: [] for value in Finding.Category.values}
@@ -47,7 +39,11 @@ def by_category(findings: QuerySet[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 def vocabulary(request: HttpRequest) -> HttpResponse:
-    return render(request, "curation/vocabulary.html", {"groups": by_category(findings_with_work_counts())})
+    return render(
+        request,
+        "curation/vocabulary.html",
+        {"groups": by_category(Finding.objects.with_work_counts().order_by(Lower("label"), "label"))},
+    )
 
 
 @vocabulary_keeper("curation.add_finding")

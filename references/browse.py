@@ -18,8 +18,8 @@ from . import indexing
 from .models import EnrichmentState, IndexedWork, Work, WorkType, search_query
 
 TOP_JOURNALS = 12
-FIRST_PAGES = 10  # of each selection and order, read and cached together
 TOP_YEARS = 15
+FIRST_PAGES = 10  # of each selection and order, read and cached together
 
 
 FACETS = {

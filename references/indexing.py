@@ -1,4 +1,4 @@
-"""Keeping `IndexedWork` in step with the works: every write that changes what the list page searches,
+"""Keeping the search index (IndexedWork, IndexedText) in step with the works: every write that changes what the list page searches,
 filters or counts calls `refresh` for the works it touched, inside its own transaction."""
 
 from collections.abc import Iterable
@@ -23,11 +23,13 @@ _DOCUMENT = """
     || setweight(to_tsvector('english', coalesce(people.names, '')), 'B')
     || setweight(to_tsvector('english', w.container_title || ' ' || w.abstract), 'C')
 """
-_JOINS = """
+_TAGS = """
     CROSS JOIN LATERAL (
         SELECT coalesce(array_agg(a.finding_id ORDER BY a.finding_id), '{}') AS ids
         FROM curation_annotation a WHERE a.work_id = w.id AND a.state = 'accepted'
     ) tags
+"""
+_PEOPLE = """
     CROSS JOIN LATERAL (
         SELECT string_agg(c.family, ' ' ORDER BY c.role, c.position) AS names
         FROM references_contributor c WHERE c.work_id = w.id
@@ -38,17 +40,17 @@ _CHOSEN = "w.merged_into_id IS NULL AND (%(all)s OR w.id = ANY(%(ids)s))"
 
 _UPSERT = f"""
     INSERT INTO references_indexedwork (work_id, {", ".join(_COLUMNS)})
-    SELECT w.id, {_FACTS} FROM references_work w {_JOINS} WHERE {_CHOSEN}
+    SELECT w.id, {_FACTS} FROM references_work w {_TAGS} WHERE {_CHOSEN}
     ON CONFLICT (work_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in _COLUMNS)}
 """
 _UPSERT_TEXT = f"""
     INSERT INTO references_indexedtext (entry_id, document, title_vector)
-    SELECT w.id, {_DOCUMENT}, {_TITLE_VECTOR} FROM references_work w {_JOINS} WHERE {_CHOSEN}
+    SELECT w.id, {_DOCUMENT}, {_TITLE_VECTOR} FROM references_work w {_PEOPLE} WHERE {_CHOSEN}
     ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document, title_vector = EXCLUDED.title_vector
 """
 _UPDATE_FACTS = f"""
     UPDATE references_indexedwork i SET ({", ".join(_COLUMNS)}) = (
-        SELECT {_FACTS} FROM references_work w {_JOINS} WHERE w.id = i.work_id
+        SELECT {_FACTS} FROM references_work w {_TAGS} WHERE w.id = i.work_id
     )
     WHERE i.work_id = ANY(%(ids)s)
 """

@@ -56,16 +56,16 @@ def search_query(text: str) -> SearchQuery | None:
 
 
 def searched(rows: models.QuerySet, text: str, *, through: str = "") -> models.QuerySet:
-    """Works, or index rows, matching the text, annotated with `rank`: how well the title matches (its
-    IndexedWork reached `through` a relation). Ranking by the title alone keeps ranking cheap on broad
-    queries: the document is matched through its index and need not be read."""
+    """Works, or index rows, matching the text, annotated with `rank`: how well the title matches. `through`
+    leads from the rows to their IndexedWork. Ranking by the title alone keeps ranking cheap on broad
+    queries; ranking by a column of the matching table makes PostgreSQL match first and rank only the
+    matches."""
     query = search_query(text)
     if query is None:
         return rows.annotate(rank=Value(0.0, output_field=models.FloatField()))
-    # Ranking by a column of the matching table makes PostgreSQL match first and rank only the matches.
-    text = f"{through}text__"
-    return rows.filter(**{f"{text}document": query}).annotate(
-        rank=SearchRank(F(f"{text}title_vector"), query)
+    vectors = f"{through}text__"
+    return rows.filter(**{f"{vectors}document": query}).annotate(
+        rank=SearchRank(F(f"{vectors}title_vector"), query)
     )
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -175,13 +175,4 @@ class FindingList(generics.ListAPIView):
 
     serializer_class = FindingSerializer
     pagination_class = None
-    queryset = Finding.objects.annotate(
-        work_count=Count(
-            "annotations__work",
-            filter=Q(
-                annotations__state=Annotation.State.ACCEPTED,
-                annotations__work__merged_into__isnull=True,
-            ),
-            distinct=True,
-        )
-    ).order_by("category", "label")
+    queryset = Finding.objects.with_work_counts().order_by("category", "label")

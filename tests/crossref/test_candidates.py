@@ -1,19 +1,13 @@
 """Judging Crossref's query.bibliographic candidates: the recorded answers, field disagreements, real strings."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from references.crossref.candidates import MAX_QUERY_CHARS, METHOD, judge_candidates, query_for
+from tests.fakecrossref.bodies import FIXTURES_DIR
 from tests.fakecrossref.search import LocalSearchIndex
 
-FIXTURES = (
-    Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
-    / "fixtures"
-    / "crossref"
-)
 CERMINE = "10.1007/s10032-015-0249-8"
 CERMINE_MATCH = (
     "[1]D. Tkaczyk, P. Szostek, M. Fedoryszak, P. J. Dendek, and Bolikowski,“CERMINE: automatic extraction "
@@ -27,7 +21,7 @@ CERMINE_NOMATCH = (
 
 
 def recorded_items(name: str) -> list[dict]:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))["message"]["items"]
+    return json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))["message"]["items"]
 
 
 def cermine_record() -> dict:
@@ -36,7 +30,7 @@ def cermine_record() -> dict:
 
 @pytest.fixture(scope="module")
 def index() -> LocalSearchIndex:
-    return LocalSearchIndex.from_fixtures(FIXTURES)
+    return LocalSearchIndex.from_fixtures(FIXTURES_DIR)
 
 
 # The four answers recorded for Crossref's search-based-reference-matcher, with its expected outcomes.

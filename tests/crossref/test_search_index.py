@@ -1,17 +1,10 @@
 """The local query.bibliographic stand-in: ranking, scores, copies and `without`."""
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.fakecrossref.bodies import FIXTURES_DIR
 from tests.fakecrossref.search import SOURCE_KEY, LocalSearchIndex
 
-FIXTURES = (
-    Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
-    / "fixtures"
-    / "crossref"
-)
 CERMINE = "10.1007/s10032-015-0249-8"
 CERMINE_STRING = (
     "D. Tkaczyk, P. Szostek, M. Fedoryszak, P. J. Dendek, and Bolikowski,“CERMINE: automatic extraction of "
@@ -34,7 +27,7 @@ REAL_STRINGS = {
 
 @pytest.fixture(scope="module")
 def index() -> LocalSearchIndex:
-    return LocalSearchIndex.from_fixtures(FIXTURES)
+    return LocalSearchIndex.from_fixtures(FIXTURES_DIR)
 
 
 @pytest.mark.parametrize(("reference", "doi"), REAL_STRINGS.items())

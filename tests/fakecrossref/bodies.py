@@ -5,16 +5,12 @@ request produced each one.
 """
 
 import json
-import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-FIXTURES_DIR = (
-    Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
-    / "fixtures"
-    / "crossref"
-)
+from config.shared import shared_dir
+
+FIXTURES_DIR = shared_dir() / "fixtures" / "crossref"
 
 # Crossref answers GET /works/10.26434/chemrxiv.5406907 with a 301 to the versioned DOI.
 ALIASES = {"10.26434/chemrxiv.5406907": "10.26434/chemrxiv.5406907.v5"}

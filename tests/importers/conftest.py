@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from config.shared import shared_dir
 from references.importers import SourceRecord, decode_page, parse_page
 
 
 def seeds_dir() -> Path:
-    shared = os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared")
-    return Path(shared) / "seeds"
+    return shared_dir() / "seeds"
 
 
 def read_seed(name_prefix: str) -> bytes:

@@ -1,9 +1,8 @@
 """BibTeX reference lists: every field, LaTeX decoding, entry types and the problems a curator sees."""
 
-from pathlib import Path
-
 import pytest
 
+from config.shared import shared_dir
 from references.refparse.formats import parse_structured
 from references.refparse.formats.latex import latex_to_text
 from references.refparse.records import (
@@ -19,7 +18,7 @@ from references.refparse.records import (
     Problem,
 )
 
-CROSSREF = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "crossref"
+CROSSREF = shared_dir() / "fixtures" / "crossref"
 
 INTERFANT_BIB = r"""% Interfant reading list, exported from the reference manager
 @article{pieters2007,

@@ -1,10 +1,10 @@
 """CSL-JSON reference lists: every field, item types, Crossref's CSL output and broken JSON."""
 
 import json
-from pathlib import Path
 
 import pytest
 
+from config.shared import shared_dir
 from references.refparse.formats import parse_structured
 from references.refparse.records import (
     BOOK,
@@ -19,7 +19,7 @@ from references.refparse.records import (
     Problem,
 )
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+FIXTURES = shared_dir() / "fixtures"
 
 INTERFANT_CSL = """[
   {

@@ -5,12 +5,11 @@ Also imported by bench/refparse.py for the seeds' exact-match table.
 
 from __future__ import annotations
 
-import os
 from functools import cache
-from pathlib import Path
 
 import pytest
 
+from config.shared import shared_dir
 from references.importers import decode_page, parse_page
 from references.refparse.records import Name
 from references.refparse.text import parse_reference
@@ -41,10 +40,6 @@ REPRESENTATIVE = (
     ("000", "55"), ("000", "64"), ("000", "72"), ("000", "74"), ("001", "1"), ("001", "2"), ("001", "4"),
     ("001", "6"), ("001", "9"), ("001", "11"), ("001", "14"), ("002", "1"), ("002", "2"), ("002", "3"),
 )  # fmt: skip
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
 
 
 @cache

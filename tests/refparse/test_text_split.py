@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from config.shared import shared_dir
 from references.refparse.text import split_reference_list
-from tests.refparse.test_text_seed_gold import seed_raw_strings, shared_dir
+from tests.refparse.test_text_seed_gold import seed_raw_strings
 
 
 def _section(prefix: str, start: str, stop: str) -> tuple[str, int]:

@@ -8,7 +8,6 @@ in file order.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import sys
@@ -17,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pycrfsuite
+
+from config.shared import shared_dir
 
 from .crf import MODEL_PATH
 from .features import sequence_features
@@ -37,11 +38,6 @@ _LABELS = {
 _VANCOUVER_YEAR_RE = re.compile(r"^(?:1[5-9]\d\d|20\d\d)[a-z]?(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?;$")
 
 _PAGES_RE = re.compile(r"^[A-Za-z]{0,4}\d+(?:\.e\d+)?[-\u2010-\u2015\u2212]*(?:[A-Za-z]{0,4}\d+)?[.,;]?$")
-
-
-def shared_dir() -> Path:
-    default = Path(__file__).resolve().parents[4] / "shared"
-    return Path(os.environ.get("SHARED_DIR", default))
 
 
 def core_path() -> Path:
