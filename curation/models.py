@@ -97,10 +97,13 @@ class Annotation(models.Model):
 
 
 @receiver([post_save, post_delete], sender=Annotation)
-def reindex_tags(sender, instance: Annotation, **kwargs) -> None:
+def reindex_tags(sender, instance: Annotation, origin=None, **kwargs) -> None:
     """A work's tags are facets: keep its index row in step with every saved or deleted annotation (bulk
-    writes, which send no signals, refresh the index themselves)."""
-    indexing.refresh([instance.work_id], text=False)
+    writes, which send no signals, refresh the index themselves). Not when the annotations go because
+    their work does: its index row goes with it."""
+    deleting_works = isinstance(origin, Work) or getattr(origin, "model", None) is Work
+    if not deleting_works:
+        indexing.refresh([instance.work_id], text=False)
 
 
 @receiver([post_save, post_delete], sender=Finding)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate
 
 
 class ReferencesConfig(AppConfig):
@@ -8,6 +9,7 @@ class ReferencesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(fill_empty_index, sender=self)
+        post_delete.connect(forget_counts, sender=self.get_model("Work"))
 
 
 def fill_empty_index(**kwargs) -> None:
@@ -17,3 +19,10 @@ def fill_empty_index(**kwargs) -> None:
 
     if not IndexedWork.objects.exists() and Work.objects.active().exists():
         indexing.rebuild()
+
+
+def forget_counts(**kwargs) -> None:
+    """A deleted work takes its index row with it (cascade), so the counts made with that row are stale."""
+    from . import indexing
+
+    transaction.on_commit(indexing.next_generation)

@@ -5,6 +5,8 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from curation import services
 from curation.models import Annotation, Finding
@@ -138,3 +140,21 @@ def test_reindex_repairs_an_index_gone_stale(library):
     call_command("reindex", stdout=out)
     assert list(Work.objects.search("revumenib")) == [work]
     assert f"Indexed {Work.objects.active().count():,} works" in out.getvalue()
+
+
+def test_deleting_a_work_forgets_the_counts_without_reindexing_it_once_per_tag(
+    library, curator, django_capture_on_commit_callbacks
+):
+    tagged, untagged = library[0], library[1]
+    for finding in Finding.objects.all()[:5]:
+        services.bulk_tag(works=[tagged], finding=finding, user=curator)
+    before = indexing.generation()
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as plain:
+        untagged.delete()
+    assert indexing.generation() == before + 1  # no tag to tell: the deletion itself does
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as with_tags:
+        tagged.delete()
+    refreshes = [q["sql"] for q in with_tags.captured_queries if "references_indexedwork" in q["sql"]]
+    assert len(refreshes) <= len([q for q in plain.captured_queries if "references_indexedwork" in q["sql"]])
+    assert not IndexedWork.objects.filter(pk__in=[tagged.pk, untagged.pk]).exists()
+    assert_in_step()
