@@ -37,6 +37,13 @@ class Finding(models.Model):
     category = models.CharField(max_length=20, choices=Category)
     description = models.TextField(blank=True)
     synonyms = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    former_labels = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Labels it had before a rename: saved links and exports that name them still find it.",
+    )
 
     objects = FindingQuerySet.as_manager()
 
@@ -49,6 +56,16 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        stored = (
+            Finding.objects.filter(pk=self.pk).values_list("label", flat=True).first() if self.pk else None
+        )
+        if stored is not None and stored != self.label:
+            self.former_labels = [old for old in [*self.former_labels, stored] if old != self.label]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "former_labels"}
+        super().save(*args, **kwargs)
 
 
 class Annotation(models.Model):

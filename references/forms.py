@@ -53,10 +53,13 @@ SORTS = {
 
 
 class ChoicesField(forms.MultipleChoiceField):
-    """A multiple choice where an empty value (`?finding=` from a blank select) means no choice."""
+    """A multiple choice where an empty value (`?finding=` from a blank select) means no choice, and a
+    renamed choice (`renamed`, old name to new) is read as its new name."""
+
+    renamed: dict[str, str] = {}
 
     def to_python(self, value) -> list[str]:
-        return [choice for choice in super().to_python(value) if choice]
+        return [self.renamed.get(choice, choice) for choice in super().to_python(value) if choice]
 
 
 class WorkFilterForm(forms.Form):
@@ -94,8 +97,14 @@ class WorkFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.finding_ids = findings_by_label()
+        self.finding_ids, self.fields["finding"].renamed = findings_by_label()
         self.fields["finding"].choices = [(label, label) for label in self.finding_ids]
+
+    def renamed_findings(self) -> bool:
+        """Whether the query named a finding by a label it has since lost (a link older than a rename)."""
+        return self.is_valid() and self.cleaned_data["finding"] != [
+            v for v in self.data.getlist("finding") if v
+        ]
 
     def clean_doi(self) -> str:
         found = DOI_RE.search(self.cleaned_data["doi"])

@@ -111,12 +111,16 @@ class WorkQuerySet(models.QuerySet):
         )
 
 
-def findings_by_label() -> dict[str, int]:
-    """The finding vocabulary (curation.Finding), label to id, for filters; imported lazily to keep apps
-    apart."""
+def findings_by_label() -> tuple[dict[str, int], dict[str, str]]:
+    """The finding vocabulary (curation.Finding), for filters: label to id, and each former label of a
+    renamed finding to its label now (a label in use wins over the same former one). Imported lazily to
+    keep apps apart."""
     from curation.models import Finding
 
-    return dict(Finding.objects.values_list("label", "pk"))
+    vocabulary = Finding.objects.values_list("label", "pk", "former_labels")
+    ids = {label: pk for label, pk, _ in vocabulary}
+    renamed = {old: label for label, _, former in vocabulary for old in former if old not in ids}
+    return ids, renamed
 
 
 class Work(models.Model):

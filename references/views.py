@@ -53,6 +53,10 @@ PAGE_SIZE = 25
 
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
+    if form.renamed_findings():  # send an old link on to the address that names the findings as they are now
+        current = request.GET.copy()
+        current.setlist("finding", form.cleaned_data["finding"])
+        return redirect(f"{request.path}?{current.urlencode()}")
     counts, ids = Counts(0, {}), []
     if form.is_valid():
         selection = form.selection()

@@ -151,13 +151,7 @@ class WorkDetail(generics.RetrieveAPIView):
         .with_counts()
         .defer("crossref_json")
         .prefetch_related(
-            _authors(),
-            _accepted_annotations(),
-            Prefetch(
-                "contributors",
-                queryset=Contributor.objects.filter(role=Contributor.Role.EDITOR),
-                to_attr="editor_list",
-            ),
+            Prefetch("contributors", to_attr="contributor_list"),
             Prefetch(
                 "annotations",
                 queryset=Annotation.objects.exclude(state=Annotation.State.REJECTED).select_related(
@@ -168,6 +162,17 @@ class WorkDetail(generics.RetrieveAPIView):
             "citations",
         )
     )
+
+    def get_object(self) -> Work:
+        """The work, its contributors and annotations read once each, then parted as the serializer
+        shows them."""
+        work = super().get_object()
+        work.author_list = [c for c in work.contributor_list if c.role == Contributor.Role.AUTHOR]
+        work.editor_list = [c for c in work.contributor_list if c.role == Contributor.Role.EDITOR]
+        work.accepted_annotations = [
+            a for a in work.visible_annotations if a.state == Annotation.State.ACCEPTED
+        ]
+        return work
 
 
 class FindingList(generics.ListAPIView):

@@ -307,7 +307,7 @@ def test_list_queries_do_not_grow_with_the_page(client, works, django_assert_max
 
 
 def test_detail_queries_do_not_grow_with_the_work(client, works, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):  # work, authors, findings, editors, annotations, citations
+    with django_assert_max_num_queries(4):  # work, contributors, annotations, citations
         client.get(reverse("api:work-detail", args=[works["chapter"].pk]))
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from curation.forms import FindingForm
 from curation.models import Annotation, Finding
+from references import indexing
 from references.models import Work
 from tests.curation.test_tagging import member
 
@@ -277,3 +278,64 @@ def test_a_synonym_added_through_the_form_is_highlighted_on_the_next_page_load(k
     suggested = {f.label: mention.text for f, mention in after.context["suggestions"]}
     assert suggested["menin inhibitor"] == "bleximenib"
     assert 'data-finding="menin inhibitor" title="menin inhibitor">bleximenib</mark>' in after.text
+
+
+# --- Renaming keeps old links working ----------------------------------------------------------------------
+
+
+def rename(client: Client, label: str, to: str) -> None:
+    found = finding(label)
+    data = {"label": to, "category": found.category, "description": "", "synonyms": ""}
+    assert client.post(reverse("curation:finding-edit", args=[found.pk]), data).status_code == 302
+
+
+@pytest.fixture
+def transplanted() -> Work:
+    work = Work.objects.create(title="Second HSCT in infant ALL", year=2020)
+    indexing.refresh([work.pk])
+    tag(work, "HSCT")
+    return work
+
+
+def test_a_list_link_naming_a_former_label_is_sent_on_to_the_label_now(keeper_client, transplanted):
+    rename(keeper_client, "HSCT", "Stem cell transplant")
+    rename(keeper_client, "Stem cell transplant", "HCT")
+    response = keeper_client.get("/", {"finding": ["HSCT", "infant"], "scope": "all", "page": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?finding=HCT&finding=infant&scope=all&page=1"
+    tag(transplanted, "infant")
+    listed = keeper_client.get(response["Location"])
+    assert [work.pk for work in listed.context["page"].object_list] == [transplanted.pk]
+
+
+def test_exports_and_the_api_read_a_former_label(keeper_client, transplanted):
+    rename(keeper_client, "HSCT", "HCT")
+    exported = keeper_client.get(reverse("references:export-bib"), {"finding": "HSCT", "scope": "all"})
+    assert exported.status_code == 200
+    assert "Second HSCT in infant ALL" in b"".join(exported.streaming_content).decode()
+    listed = keeper_client.get("/api/works/", {"finding": "HSCT", "scope": "all"}).json()
+    assert [work["id"] for work in listed["results"]] == [transplanted.pk]
+
+
+def test_a_label_in_use_wins_over_the_same_former_label(keeper_client, transplanted):
+    rename(keeper_client, "HSCT", "HCT")
+    keeper_client.post(reverse("curation:finding-create"), {**NEW, "label": "HSCT", "category": "transplant"})
+    response = keeper_client.get("/", {"finding": "HSCT", "scope": "all"})
+    assert response.status_code == 200 and list(response.context["page"].object_list) == []
+    rename(keeper_client, "HCT", "HSCT-2")
+    assert finding("HSCT-2").former_labels == ["HSCT", "HCT"]
+
+
+def test_renaming_back_drops_the_label_from_the_former_ones(keeper_client):
+    rename(keeper_client, "MRD", "Measurable residual disease")
+    rename(keeper_client, "Measurable residual disease", "MRD")
+    assert finding("MRD").former_labels == ["Measurable residual disease"]
+    assert keeper_client.get("/", {"finding": "MRD"}).status_code == 200
+
+
+def test_the_edit_form_names_the_former_labels(keeper_client):
+    rename(keeper_client, "MRD", "Measurable residual disease")
+    page = keeper_client.get(
+        reverse("curation:finding-edit", args=[finding("Measurable residual disease").pk])
+    )
+    assert "Formerly MRD: links and exports that name it still find this finding." in page.text
