@@ -1,7 +1,10 @@
 """PubMed MEDLINE (.nbib) reference lists: every field, continuation lines, full names and identifiers."""
 
+from dataclasses import replace
+
 from references.refparse.formats import parse_structured
 from references.refparse.records import BOOK, BOOK_CHAPTER, Name, ParsedReference, Problem
+from tests.refparse.expected import PIETERS_2007
 
 INTERFANT_NBIB = """\
 PMID- 17658395
@@ -86,23 +89,7 @@ def test_reads_every_field_of_a_journal_article():
     parsed = parse(INTERFANT_NBIB)
     assert parsed.format == "medline"
     assert parsed.problems == []
-    assert parsed.references[0] == ParsedReference(
-        raw="Pieters R, Schrappe M, De Lorenzo P. A treatment protocol for infants younger than 1 year with "
-        "acute lymphoblastic leukaemia (Interfant-99): an observational study and a multicentre randomised "
-        "trial. Lancet. 2007;370(9583):240-250. doi:10.1016/s0140-6736(07)61126-x",
-        line=1,
-        authors=[Name("Pieters", "Rob"), Name("Schrappe", "Martin"), Name("De Lorenzo", "Paola")],
-        title="A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia "
-        "(Interfant-99): an observational study and a multicentre randomised trial",
-        container_title="Lancet",
-        year=2007,
-        volume="370",
-        issue="9583",
-        page_first="240",
-        page_last="250",
-        doi="10.1016/s0140-6736(07)61126-x",
-        pmid="17658395",
-    )
+    assert parsed.references[0] == replace(PIETERS_2007, line=1, pmid="17658395")
 
 
 def test_keeps_a_group_author_in_its_place():
