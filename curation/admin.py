@@ -2,11 +2,14 @@ from django.contrib import admin
 
 from references import indexing
 
+from .forms import FindingForm
 from .models import Annotation, Finding
 
 
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
+    form = FindingForm  # the vocabulary page's rules: labels unique ignoring case, renames remembered
+    readonly_fields = ["former_labels"]
     list_display = ["label", "category", "description"]
     list_filter = ["category"]
     search_fields = ["label", "synonyms"]

@@ -94,6 +94,11 @@ class FindingForm(forms.ModelForm):
         fields = ["label", "category", "description", "synonyms"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def save(self, commit: bool = True) -> Finding:
+        if self.instance.pk and "label" in self.changed_data:
+            self.instance.remember_label(self.initial["label"])
+        return super().save(commit)
+
     def clean_label(self) -> str:
         label = self.cleaned_data["label"]
         clash = Finding.objects.filter(label__iexact=label).exclude(pk=self.instance.pk).first()

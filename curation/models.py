@@ -57,15 +57,9 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args, **kwargs) -> None:
-        stored = (
-            Finding.objects.filter(pk=self.pk).values_list("label", flat=True).first() if self.pk else None
-        )
-        if stored is not None and stored != self.label:
-            self.former_labels = [old for old in [*self.former_labels, stored] if old != self.label]
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "former_labels"}
-        super().save(*args, **kwargs)
+    def remember_label(self, former: str) -> None:
+        """Keep a label it has just lost, so that links and exports naming it still find this finding."""
+        self.former_labels = [old for old in [*self.former_labels, former] if old != self.label]
 
 
 class Annotation(models.Model):

@@ -339,3 +339,13 @@ def test_the_edit_form_names_the_former_labels(keeper_client):
         reverse("curation:finding-edit", args=[finding("Measurable residual disease").pk])
     )
     assert "Formerly MRD: links and exports that name it still find this finding." in page.text
+
+
+def test_a_rename_in_the_admin_is_remembered_too(keeper_client, admin_user):
+    keeper_client.force_login(admin_user)
+    hsct = finding("HSCT")
+    data = {"label": "HCT", "category": "transplant", "description": "", "synonyms": "SCT"}
+    response = keeper_client.post(reverse("admin:curation_finding_change", args=[hsct.pk]), data)
+    assert response.status_code == 302
+    hsct.refresh_from_db()
+    assert (hsct.label, hsct.former_labels, hsct.synonyms) == ("HCT", ["HSCT"], ["SCT"])
