@@ -272,6 +272,10 @@ BACKGROUND = (
     "{Tx} has emerged as a promising option for {rel_adj}B-cell precursor ALL.",
     "Leukemia in {infants} is biologically distinct from ALL in older children, with frequent {gen} and {cd10}.",
     "The role of {hsct} in {pop} with {gen_adj}ALL remains controversial.",
+    "Despite better frontline therapy, about {pct}% of {pop} with ALL relapse, and survival after relapse has changed little in two decades.",
+    "Risk stratification relies on presenting features, cytogenetics and {resp}, yet many relapses occur in patients classified as standard risk.",
+    "Treatment-related mortality and late effects remain important concerns, particularly in the youngest patients.",
+    "Few prospective data are available to guide the management of {rel_adj}ALL in this population.",
 )
 METHODS = (
     "We retrospectively analysed {n} {pop} with {gen_adj}ALL treated on the {protocol} protocol between {y1} and {y2}.",
@@ -279,6 +283,11 @@ METHODS = (
     "{Resp} was measured by flow cytometry and PCR at the end of induction therapy.",
     "Patients were stratified by age, white blood cell count, {gen} and {resp}.",
     "Eligible patients had {refractory} after at least two lines of therapy, e.g. {tx2}.",
+    "Clinical and laboratory data were collected from medical records and the {protocol} trial database, with follow-up until {y2}.",
+    "The primary endpoint was event-free survival; secondary endpoints were overall survival, cumulative incidence of relapse and treatment-related mortality.",
+    "Survival was estimated by the Kaplan-Meier method and compared with the log-rank test; multivariable analysis used Cox proportional hazards regression.",
+    "Genetic subtypes were identified by conventional karyotyping, fluorescence in situ hybridisation, RT-PCR or RNA sequencing.",
+    "Adverse events were graded according to the Common Terminology Criteria for Adverse Events, version 5.0.",
 )
 RESULTS = (
     "The {yrs}-year event-free survival was {efs} and overall survival {pct2}%.",
@@ -288,22 +297,37 @@ RESULTS = (
     "In total, {k} patients proceeded to {hsct} in second remission.",
     "Grade 3 or higher toxicity occurred in {pct}% of patients after {tx}, vs. {pct2}% after {tx2}.",
     "A {switch} to acute myeloid leukemia was observed in {k2} patients.",
+    "The median age at diagnosis was {age} months, and the median follow-up of surviving patients was {yrs} years.",
+    "The median white blood cell count at diagnosis was {k}0 × 10^9/L, and {pct}% of patients presented with hyperleukocytosis.",
+    "Complete remission was achieved in {pct}% of patients after induction, and {resp} was below 0.01% in {pct2}% at the end of consolidation.",
+    "In multivariable analysis, age at diagnosis, white blood cell count and {resp} remained independent predictors of event-free survival.",
+    "Treatment-related mortality was {k2}%, mostly from infections during induction and after consolidation.",
+    "The {yrs}-year cumulative incidence of relapse was {pct}%, and most relapses involved the bone marrow.",
 )
 CONCLUSIONS = (
     "{Tx} is a feasible bridge to {hsct} in {pop} with {rel_adj}ALL.",
     "These data support the evaluation of {tx} in prospective trials for {gen_adj}ALL.",
     "{Resp} remains the strongest predictor of outcome in {pop}.",
     "Novel agents such as {novel} may improve the outcome of {gen_adj}ALL.",
+    "Prospective trials are needed to define the best sequence of {tx} and {hsct} for {pop}.",
+    "Early identification of high-risk features may allow treatment to be intensified or reduced accordingly.",
+    "Longer follow-up is required to assess late effects and the durability of these responses.",
 )
 CASE = (
     "We report the case of a {age}-month-old infant with {gen_adj}ALL and {cns}.",
+    "At presentation, the white blood cell count was {k}0 × 10^9/L, with hepatosplenomegaly and {pct}% blasts in the bone marrow.",
+    "Flow cytometry showed a {cd10}, and cytogenetic analysis revealed {gen}.",
     "After {tx}, the patient achieved complete remission with negative MRD and proceeded to {hsct}.",
     "Relapse occurred {age} months later and was treated with {tx2}.",
+    "The patient remains in continuous complete remission {age} months after the end of treatment.",
     "This case report highlights the role of {tx} in {rel_adj}infant ALL.",
 )
 REVIEW = (
     "In this review, we summarise the current evidence on {tx} and {tx2} for {rel_adj}ALL.",
     "We discuss novel agents, including {novel}, and their place in frontline therapy for {pop}.",
+    "We also review the biology of {gen} and how it shapes the response to current and emerging therapies.",
+    "Particular attention is paid to {resp} as a tool for treatment stratification and as a surrogate endpoint in trials.",
+    "Recommendations on supportive care and the management of toxicities in {pop} are summarised.",
     "Finally, we outline open questions on {resp}-directed therapy and the timing of {hsct}.",
 )
 
@@ -469,16 +493,17 @@ def make_topic(rng: random.Random, year: int, work_type: str) -> Topic:
 
 def make_abstract(rng: random.Random, topic: Topic, work_type: str) -> str:
     slots = _Slots(rng, topic)
+    # As long as real ones: the seed pages' abstracts run from about 900 to 2,100 characters.
     if work_type == WorkType.CASE_REPORT:
-        parts = [rng.choice(BACKGROUND), *CASE[: rng.randint(2, 4)]]
+        parts = [*rng.sample(BACKGROUND, 2), *CASE]
     elif work_type in (WorkType.REVIEW, WorkType.BOOK_CHAPTER):
-        parts = [*rng.sample(BACKGROUND, 2), *REVIEW[: rng.randint(2, 3)]]
+        parts = [*rng.sample(BACKGROUND, rng.randint(2, 3)), *REVIEW]
     else:
         parts = [
-            *rng.sample(BACKGROUND, rng.randint(1, 2)),
-            *rng.sample(METHODS, rng.randint(1, 2)),
-            *rng.sample(RESULTS, rng.randint(2, 3)),
-            rng.choice(CONCLUSIONS),
+            *rng.sample(BACKGROUND, rng.randint(2, 3)),
+            *rng.sample(METHODS, rng.randint(3, 4)),
+            *rng.sample(RESULTS, rng.randint(4, 6)),
+            *rng.sample(CONCLUSIONS, rng.randint(1, 2)),
         ]
     return " ".join(part.format_map(slots) for part in parts)
 

@@ -81,6 +81,14 @@ def test_works_look_like_the_literature(seeded):
     assert all(work.title_key for work in works.only("title_key"))
 
 
+def test_abstracts_are_as_long_as_real_ones(seeded):
+    """The seed pages' abstracts run from about 900 to 2,100 characters; search and its benchmark read
+    vectors of that size, not of a sketch."""
+    lengths = sorted(len(a) for a in demo_works().exclude(abstract="").values_list("abstract", flat=True))
+    assert 1000 <= lengths[len(lengths) // 2] <= 1600
+    assert lengths[len(lengths) // 10] >= 750
+
+
 def test_annotations_quote_the_abstract_at_their_offsets(seeded):
     annotations = Annotation.objects.filter(work__in=demo_works()).select_related("work", "finding")
     matcher = matcher_for(Term(f.label, tuple(f.synonyms)) for f in Finding.objects.all())
