@@ -1,5 +1,7 @@
 """The one-line NLM (Vancouver) rendering used as `raw` for structured entries."""
 
+from dataclasses import replace
+
 import pytest
 
 from references.refparse.formats import render_reference
@@ -11,25 +13,18 @@ from references.refparse.records import (
     Name,
     ParsedReference,
 )
+from tests.refparse.expected import PIETERS_2007
 
-PIETERS = ParsedReference(
+PIETERS = replace(
+    PIETERS_2007,
     raw="",
     authors=[Name("Pieters", "Rob"), Name("Schrappe", "M."), Name("De Lorenzo", "Paola")],
-    title="A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia "
-    "(Interfant-99): an observational study and a multicentre randomised trial",
-    container_title="Lancet",
-    year=2007,
-    volume="370",
-    issue="9583",
-    page_first="240",
-    page_last="250",
-    doi="10.1016/s0140-6736(07)61126-x",
     pmid="17658395",
 )
 
 
 def variant(**changes) -> ParsedReference:
-    return ParsedReference(**{**vars(PIETERS), **changes})
+    return replace(PIETERS, **changes)
 
 
 def test_renders_a_journal_article_as_nlm_prints_it():
