@@ -28,13 +28,12 @@ class TagForm(forms.Form):
     quote = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Evidence",
-        help_text="Select the sentence in the abstract, or paste it here.",
+        help_text="Select the sentence in the abstract (or title), or paste it here.",
     )
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Note"
     )
-    version = forms.IntegerField(required=False, min_value=0, initial=0, widget=forms.HiddenInput)
 
 
 class AnnotationChangeForm(forms.Form):

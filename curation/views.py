@@ -2,12 +2,11 @@
 answers with the tagging panel (htmx) or a redirect to the work page (no JavaScript)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from references.access import back_to, members_with
 from references.models import Work
 
 from . import services
@@ -17,10 +16,7 @@ from .reading import find_suggestion, tag_panel
 
 
 def curator_only(permission: str):
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(require_POST(view)))
-
-    return decorate
+    return lambda view: members_with(permission)(require_POST(view))
 
 
 def _answer(request: HttpRequest, work: Work, *, note: str = "", error: str = "", form=None, conflict=None):
@@ -38,7 +34,8 @@ def _conflict_text(conflict: services.Conflict) -> str:
     current = conflict.current
     if current is None:
         return "Another curator removed this annotation since you opened the page; nothing was saved."
-    who = current.history.first().history_user if current.history.exists() else None
+    last = current.history.select_related("history_user").first()
+    who = last.history_user if last else None
     return (
         f"Not saved: {who or 'another curator'} changed {current.finding} since you opened the page. "
         f"It is now {current.get_state_display().lower()}"
@@ -83,7 +80,6 @@ def tag_create(request: HttpRequest, pk: int) -> HttpResponse:
             start=data["start"],
             note=data["note"],
             user=request.user,
-            expected=data["version"] or 0,
         )
     except services.TaggingRefused as refusal:
         form.add_error("quote", str(refusal))
@@ -118,12 +114,10 @@ def annotation_change(request: HttpRequest, pk: int) -> HttpResponse:
 @curator_only("curation.add_annotation")
 def bulk_tag(request: HttpRequest) -> HttpResponse:
     form = BulkTagForm(request.POST)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+    target = back_to(request, "/")
     if not form.is_valid():
         messages.error(request, "Select works and a finding to tag them with.")
-        return redirect(target or "/")
+        return redirect(target)
     data = form.cleaned_data
     added = services.bulk_tag(works=data["works"], finding=data["finding"], user=request.user)
     skipped = len(data["works"]) - added
@@ -132,4 +126,4 @@ def bulk_tag(request: HttpRequest) -> HttpResponse:
         f"Tagged {added} work{'s' if added != 1 else ''} with {data['finding']}"
         + (f"; {skipped} had it already." if skipped else "."),
     )
-    return redirect(target or "/")
+    return redirect(target)

@@ -6,7 +6,6 @@ a new cache key.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.db.models.functions import Lower
@@ -15,18 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
+from references.access import members_with
+
 from .forms import FindingForm
 from .models import Finding
 
 
 def vocabulary_keeper(permission: str):
-    """Anonymous users go to the login page, signed-in users without the permission get 403."""
-
-    def decorate(view):
-        allowed = require_http_methods(["GET", "POST"])(view)
-        return login_required(permission_required(permission, raise_exception=True)(allowed))
-
-    return decorate
+    """Members with the permission, by GET (the form) or POST."""
+    return lambda view: members_with(permission)(require_http_methods(["GET", "POST"])(view))
 
 
 def by_category(findings: QuerySet[Finding]) -> list[tuple[str, list[Finding]]]:

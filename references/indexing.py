@@ -63,15 +63,15 @@ _DROP_MERGED = (
 
 def refresh(work_ids: Iterable[int], *, text: bool = True) -> None:
     """Bring these works' rows up to date; `text=False` when only tags, state or documents changed, which
-    spares recomputing the vectors. Merged works leave the index."""
+    spares recomputing the vectors (a merge always changes text). Merged works leave the index."""
     ids = sorted(set(work_ids))
     if ids:
-        _run((_UPSERT, _UPSERT_TEXT) if text else (_UPDATE_FACTS,), {"all": False, "ids": ids})
+        _run((_UPSERT, _UPSERT_TEXT, *_DROP_MERGED) if text else (_UPDATE_FACTS,), {"all": False, "ids": ids})
 
 
 def rebuild() -> None:
     """Every work's row, recomputed (after a bulk load, or to repair the index)."""
-    _run((_UPSERT, _UPSERT_TEXT), {"all": True, "ids": []})
+    _run((_UPSERT, _UPSERT_TEXT, *_DROP_MERGED), {"all": True, "ids": []})
 
 
 def generation() -> int:
@@ -80,7 +80,7 @@ def generation() -> int:
 
 def _run(statements: tuple[str, ...], params: dict) -> None:
     with connection.cursor() as cursor:
-        for statement in (*statements, *_DROP_MERGED):
+        for statement in statements:
             cursor.execute(statement, params)
     transaction.on_commit(next_generation)
 

@@ -1,13 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from curation.reading import reading_view
 
 from . import enrichment
+from .access import back_to, members_with
 from .browse import Counts, describe_page, facet_counts, kept_filters, page_ids, with_links
 from .exports import FORMATS, export_selection
 from .forms import (
@@ -31,21 +33,10 @@ ENRICH_PERMISSION = "references.add_enrichmentbatch"
 REVIEW_PERMISSION = "references.change_matchcandidate"
 
 
-def admin_required(view):
-    """Anonymous users go to the login page; signed-in users without the import permission get 403."""
-    return login_required(permission_required(IMPORT_PERMISSION, raise_exception=True)(view))
-
-
-def curator_required(view):
-    return login_required(permission_required(MERGE_PERMISSION, raise_exception=True)(view))
-
-
-def enricher_required(view):
-    return login_required(permission_required(ENRICH_PERMISSION, raise_exception=True)(view))
-
-
-def reviewer_required(view):
-    return login_required(permission_required(REVIEW_PERMISSION, raise_exception=True)(view))
+admin_required = members_with(IMPORT_PERMISSION)
+curator_required = members_with(MERGE_PERMISSION)
+enricher_required = members_with(ENRICH_PERMISSION)
+reviewer_required = members_with(REVIEW_PERMISSION)
 
 
 PAGE_SIZE = 25
@@ -294,7 +285,7 @@ def review_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     if request.htmx:
         return render(request, "references/partials/_candidate.html", {"candidate": candidate, "note": note})
     messages.info(request, note)
-    return redirect(request.POST.get("next") or "references:review-queue")
+    return redirect(back_to(request, reverse("references:review-queue")))
 
 
 def export(request: HttpRequest, format: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from curation.mentions import Matcher, sentence_around
+from curation.mentions import Matcher, sentence_around, suggestions
 from curation.models import Annotation
 from references.matching import family_key, title_key
 from references.models import Citation, Contributor, EnrichmentState, SourceDocument, Work, WorkType
@@ -41,8 +41,8 @@ DEMO_FILE_PREFIX = "demo-"
 DEMO_PAGE_KIND = "demo"
 DEFAULT_WORKS = 100_000
 # Annotations keep a history (django-simple-history); demo tags get the record of their creation.
-HISTORY = Annotation.history.model if hasattr(Annotation, "history") else None
-DEMO_MODELS = tuple(m for m in (Work, Contributor, SourceDocument, Annotation, HISTORY, Citation) if m)
+HISTORY = Annotation.history.model
+DEMO_MODELS = (Work, Contributor, SourceDocument, Annotation, HISTORY, Citation)
 BATCH = 5_000
 COPY_ROWS = 50_000
 VECTOR_CHUNK = 10_000
@@ -207,10 +207,7 @@ class Generator:
         roll = self.rng.random()
         if not work.abstract or roll >= 0.38:
             return
-        first = {}
-        for mention in self.matcher.find(work.abstract, "abstract"):
-            if mention.label in self.findings:
-                first.setdefault(mention.label, mention)
+        first = suggestions(self.matcher, {"abstract": work.abstract})
         labels = list(first)
         self.rng.shuffle(labels)
         if roll < 0.30:

@@ -135,6 +135,18 @@ def test_rejecting_twice_tells_the_second_curator(client, reviewer, candidate):
     assert Work.objects.get(pk=candidate.work_id).enrichment_state == "unmatched"
 
 
+@pytest.mark.parametrize(
+    ("next_page", "landing"), [("/works/1/", "/works/1/"), ("https://evil.example/", "/review/")]
+)
+def test_a_decision_without_javascript_returns_only_to_a_page_of_this_site(
+    client, reviewer, candidate, next_page, landing
+):
+    client.force_login(reviewer)
+    url = reverse("references:review-reject", args=[candidate.pk])
+    response = client.post(url, {"next": next_page})
+    assert response.status_code == 302 and response["Location"] == landing
+
+
 def test_imported_text_is_escaped_on_the_review_page(client, reviewer, candidate):
     candidate.query = "<script>alert(1)</script>"
     candidate.save()

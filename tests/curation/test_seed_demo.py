@@ -154,8 +154,7 @@ def test_clear_removes_only_demo_data(seeded, outsider):
     cited.refresh_from_db()
     assert (cited.cited_work, cited.match_state) == (None, "unmatched")
     assert Finding.objects.count() > 20
-    if HISTORY is not None:
-        assert not HISTORY.objects.exclude(work_id=outsider.pk).exists()
+    assert not HISTORY.objects.exclude(work_id=outsider.pk).exists()
 
 
 def test_clear_with_works_replaces_the_demo_data(seeded):

@@ -35,8 +35,8 @@ from curation.demo.library import (
     demo_documents,
     reserve_ids,
 )
-from curation.mentions import Term, matcher_for
-from curation.models import Annotation, Finding
+from curation.models import Annotation
+from curation.reading import Vocabulary
 from references import indexing
 from references.models import Citation, Contributor, IndexedWork, SourceDocument, Work
 
@@ -79,12 +79,9 @@ class Command(BaseCommand):
         self.say(f"Done in {time.monotonic() - self.started:.1f} s.")
 
     def seed(self, count: int, per_work: int, seed: int) -> None:
-        findings = dict(Finding.objects.values_list("label", "id"))
-        terms = [
-            Term(label, tuple(synonyms))
-            for label, synonyms in Finding.objects.values_list("label", "synonyms")
-        ]
-        generator = Generator(seed, matcher_for(terms), findings)
+        vocabulary = Vocabulary.load()
+        findings = {label: finding.pk for label, finding in vocabulary.findings.items()}
+        generator = Generator(seed, vocabulary.matcher, findings)
         copiers = {model: Copier(model) for model in DEMO_MODELS}
         with transaction.atomic():
             ids = reserve_ids(Work, count)
@@ -121,10 +118,7 @@ class Command(BaseCommand):
         for row, pk in zip(rows, reserve_ids(Annotation, len(rows)), strict=True):
             row["id"] = pk
         copiers[Annotation].copy(rows, with_id=True)
-        if HISTORY in copiers:
-            copiers[HISTORY].copy(
-                {**row, "history_date": row["created_at"], "history_type": "+"} for row in rows
-            )
+        copiers[HISTORY].copy({**row, "history_date": row["created_at"], "history_type": "+"} for row in rows)
 
     def index(self, ids: list[int]) -> None:
         for start in range(0, len(ids), VECTOR_CHUNK):
