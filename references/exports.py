@@ -145,7 +145,7 @@ def _people(pks: tuple[int, ...]) -> dict[tuple[int, str], list[Person]]:
 def _accepted_findings(pks: tuple[int, ...]) -> dict[int, tuple[str, ...]]:
     findings: dict[int, list[str]] = defaultdict(list)
     rows = Annotation.objects.filter(work__in=pks, state=Annotation.State.ACCEPTED).order_by("finding__label")
-    for work_id, label in rows.values_list("work_id", "finding__label").distinct():
+    for work_id, label in rows.values_list("work_id", "finding__label"):  # one annotation per finding
         findings[work_id].append(label)
     return {pk: tuple(labels) for pk, labels in findings.items()}
 
@@ -167,46 +167,16 @@ def _fetch(model, fields: Iterable[str], pks: tuple[int, ...], *, order: Iterabl
 def _record(
     row: tuple, authors: list[Person], editors: list[Person], findings: tuple[str, ...]
 ) -> ExportRecord:
-    (
-        _pk,
-        key,
-        work_type,
-        title,
-        container,
-        year,
-        volume,
-        issue,
-        pages,
-        doi,
-        pmid,
-        issns,
-        isbns,
-        publisher,
-        abstract,
-    ) = row
-    return ExportRecord(
-        key=key,
-        work_type=work_type,
-        title=title,
-        authors=tuple(authors),
-        editors=tuple(editors),
-        container_title=container,
-        year=year,
-        volume=volume,
-        issue=issue,
-        pages=pages,
-        doi=doi,
-        pmid=pmid,
-        issns=tuple(issns),
-        isbns=tuple(isbns),
-        publisher=publisher,
-        keywords=findings,
-        abstract=abstract,
-    )
+    """A work's row (WORK_FIELDS, whose names after the key are ExportRecord's) as the writers read it."""
+    _pk, key, *values = row
+    fields = dict(zip(WORK_FIELDS[2:], values, strict=True))
+    fields.update(issns=tuple(fields["issns"]), isbns=tuple(fields["isbns"]))
+    return ExportRecord(key=key, authors=tuple(authors), editors=tuple(editors), keywords=findings, **fields)
 
 
-FORMATS: dict[str, tuple[Callable[..., Iterator[str]], str, str]] = {
-    "bib": (bibtex_stream, "application/x-bibtex; charset=utf-8", "bib"),
-    "ris": (ris_stream, "application/x-research-info-systems; charset=utf-8", "ris"),
-    "json": (csljson_stream, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+# By file extension: the writer and the content type.
+FORMATS: dict[str, tuple[Callable[..., Iterator[str]], str]] = {
+    "bib": (bibtex_stream, "application/x-bibtex; charset=utf-8"),
+    "ris": (ris_stream, "application/x-research-info-systems; charset=utf-8"),
+    "json": (csljson_stream, "application/vnd.citationstyles.csl+json; charset=utf-8"),
 }

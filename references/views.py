@@ -294,11 +294,11 @@ def export(request: HttpRequest, format: str) -> HttpResponse:
     works = options.selection(filters)
     if works is None:
         return HttpResponseBadRequest(options.errors_text(filters), content_type="text/plain; charset=utf-8")
-    stream, content_type, extension = FORMATS[format]
+    stream, content_type = FORMATS[format]
     flags = {"abstract": options.cleaned_data["abstract"]}
     if format == "bib":
         flags["ascii"] = options.cleaned_data["ascii"]
     response = StreamingHttpResponse(stream(export_selection(works), **flags), content_type=content_type)
     name = f"work-{options.cleaned_data['work']}" if options.cleaned_data["work"] else "all-literature"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response

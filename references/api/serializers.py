@@ -54,8 +54,8 @@ class WorkSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(work.get_absolute_url())
 
     def get_findings(self, work: Work) -> list[str]:
-        """Labels of the findings curators accepted for this work, each once."""
-        return list(dict.fromkeys(annotation.finding.label for annotation in work.accepted_annotations))
+        """Labels of the findings curators accepted for this work (one annotation per finding)."""
+        return [annotation.finding.label for annotation in work.accepted_annotations]
 
 
 class AnnotationSerializer(serializers.ModelSerializer):

@@ -133,7 +133,7 @@ class WorkList(generics.ListAPIView):
         form = WorkFilterForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-        works = form.filter(Work.objects.order_by("-year", "title", "pk"))
+        works = form.filter(Work.objects.all())
         return works.defer("abstract", "crossref_json").prefetch_related(_authors(), _accepted_annotations())
 
 

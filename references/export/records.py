@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from references.importers.text import expand_pages
+
 # Work types; the values match references.models.WorkType.
 JOURNAL_ARTICLE = "journal-article"
 REVIEW = "review"
@@ -62,13 +64,8 @@ def split_pages(pages: str) -> tuple[str, str]:
 
     A single page, an e-locator ("e33693") or anything that is not one range comes back whole as the first page.
     """
-    match = _PAGE_RANGE.match(pages)
-    if not match:
-        return pages.strip(), ""
-    first, last = match.groups()
-    if first.isdigit() and last.isdigit() and len(last) < len(first):
-        last = first[: len(first) - len(last)] + last
-    return first, last
+    match = _PAGE_RANGE.match(expand_pages(pages))
+    return match.groups() if match else (pages.strip(), "")
 
 
 _WHITESPACE = re.compile(r"\s+")

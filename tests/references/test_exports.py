@@ -104,7 +104,7 @@ def test_keywords_are_the_accepted_findings(client, library):
 def test_keys_are_readable_unique_and_stable(client, library):
     first = download(client, {"scope": "all"})
     keys = list(parsed_entries(first))
-    assert len(keys) == len(set(keys))
+    assert len(keys) == len(library)  # one entry per work: no two share a key
     pieters = Work.objects.get(title__istartswith="A treatment protocol for infants younger than 1 year")
     assert pieters.citation_key == "pieters2007treatment"
     twin = Work.objects.create(title="Treatment of infant leukaemia", year=2007)
@@ -126,7 +126,7 @@ def test_a_key_survives_an_edit_of_its_title(client, library):
 def test_the_export_selects_what_the_list_shows(client, library):
     indexing.rebuild()
     params = {"q": "blinatumomab", "scope": "all"}
-    listed = set(WorkFilterForm(params).filter(Work.objects.all()).values_list("pk", flat=True))
+    listed = set(WorkFilterForm(params).selection().values_list("work_id", flat=True))  # the list page's rows
     exported = parsed_entries(download(client, params))
     assert (
         listed and set(Work.objects.filter(citation_key__in=exported).values_list("pk", flat=True)) == listed
@@ -148,7 +148,7 @@ def test_ris_and_csl_json_export_the_same_selection(client, library):
     params = {"scope": "all"}
     ris = download(client, params, reverse("references:export-ris"))
     items = json.loads(download(client, params, reverse("references:export-csljson")))
-    assert ris.count("\nER  - ") + ris.startswith("ER  - ") == len(items) == len(library)
+    assert ris.count("ER  - ") == len(items) == len(library)
     assert {item["id"] for item in items} == set(Work.objects.active().values_list("citation_key", flat=True))
     schema = json.loads((Path(__file__).parents[1] / "export" / "schema" / "csl-data.json").read_text())
     jsonschema.validate(items, schema)
