@@ -279,7 +279,7 @@ def fill_from_crossref(work: Work, message: dict, *, source_url: str) -> str:
         work.declared_references = record.declared_references
     work.crossref_json, work.enriched_at = message, timezone.now()
     work.enrichment_state = EnrichmentState.ENRICHED
-    first = work.contributors.filter(role=Contributor.Role.AUTHOR).order_by("position").first()
+    first = work.authors.first()
     work.refresh_match_keys(first.family if first else "")
     work.save()
     record_origins(work, filled, FieldOrigin.Source.CROSSREF, source_url)
@@ -301,16 +301,21 @@ def _fillable(work: Work, name: str, value: object, origins: dict[str, str]) -> 
 
 def _fill_authors(work: Work, record: CrossrefRecord) -> bool:
     """Crossref's authors replace a missing or truncated list; otherwise they only add ORCIDs."""
-    current = list(work.contributors.filter(role=Contributor.Role.AUTHOR).order_by("position"))
+    current = list(work.authors)
     if record.authors and (not current or work.authors_truncated or len(current) < len(record.authors)):
         work.replace_contributors(Contributor.Role.AUTHOR, record.authors)
         work.authors_truncated = False
         return True
-    with_orcid = [(c, p) for c, p in zip(current, record.authors, strict=False) if p.orcid and not c.orcid]
-    for contributor, person in with_orcid:
-        if contributor.family.casefold() == person.family.casefold():
-            contributor.orcid = person.orcid
-            contributor.save(update_fields=["orcid"])
+    found = [
+        (contributor, person)
+        for contributor, person in zip(current, record.authors, strict=False)
+        if person.orcid
+        and not contributor.orcid
+        and contributor.family.casefold() == person.family.casefold()
+    ]
+    for contributor, person in found:
+        contributor.orcid = person.orcid
+    Contributor.objects.bulk_update([contributor for contributor, _ in found], ["orcid"])
     return False
 
 

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from . import indexing
-from .enrichment import curator_fields, enrich_after_import, record_origins
+from .enrichment import BLANK, curator_fields, enrich_after_import, record_origins
 from .importers import PageRejected, decode_page, parse_page
 from .importers.records import DecodedPage, Person, Reference, SourceRecord
 from .linking import link_citations
@@ -127,7 +127,7 @@ def work_changes(work: Work, record: SourceRecord) -> list[str]:
     changed = [
         name
         for name, value in work_fields(record).items()
-        if value not in ("", None, []) and getattr(work, name) != value and name not in kept
+        if value not in BLANK and getattr(work, name) != value and name not in kept
     ]
     if (
         "authors" not in kept
@@ -190,7 +190,7 @@ def apply_source_plan(plan: SourcePlan, *, batch: ImportBatch) -> Work:
     if is_new or "references" in plan.changes:
         sync_citations(work, [CitationEntry.from_page(ref) for ref in record.references])
     _store_document(plan, work, batch)
-    imported = [name for name in changed if fields[name] not in ("", None, [])]
+    imported = [name for name in changed if fields[name] not in BLANK]
     if authors_changed and record.authors:
         imported.append("authors")
     record_origins(work, imported, FieldOrigin.Source.IMPORT, plan.file_name)

@@ -22,7 +22,7 @@ from .forms import (
     WorkFilterForm,
 )
 from .merging import MergeRefused, merge_works, undo_merge
-from .models import EnrichmentBatch, ImportBatch, MatchCandidate, Work, WorkMerge
+from .models import EnrichmentBatch, EnrichmentItem, ImportBatch, MatchCandidate, Work, WorkMerge
 from .reflists import import_reference_list, plan_reference_list
 from .services import import_sources, plan_source_import
 from .staging import stage, stage_files, take_staged, take_staged_files
@@ -235,9 +235,10 @@ def enrichment_batch(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"batch": batch, "progress": batch.progress()}
     if request.htmx:
         return render(request, "references/partials/_enrichment_progress.html", context)
-    context["failed"] = batch.items.filter(state="failed").select_related("work")[:200]
+    failed, pending = EnrichmentItem.State.FAILED, EnrichmentItem.State.PENDING
+    context["failed"] = batch.items.filter(state=failed).select_related("work")[:200]
     context["recent"] = (
-        batch.items.exclude(state="pending").select_related("work").order_by("-finished_at")[:20]
+        batch.items.exclude(state=pending).select_related("work").order_by("-finished_at")[:20]
     )
     return render(request, "references/enrichment_batch.html", context)
 
@@ -264,7 +265,7 @@ def enrichment_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reviewer_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    pending = MatchCandidate.objects.filter(state=MatchCandidate.State.PENDING).select_related("work")
+    pending = MatchCandidate.objects.filter(state=MatchCandidate.State.PENDING)
     page = Paginator(pending.order_by("-score", "pk"), 25).get_page(request.GET.get("page"))
     return render(request, "references/review_queue.html", {"page": page})
 

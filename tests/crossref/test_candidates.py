@@ -136,7 +136,10 @@ def test_markup_in_crossref_titles_is_ignored():
         "title": ["<i>CERMINE</i>: automatic extraction of structured metadata from scientific literature"],
     }
 
-    assert judge_candidates(CERMINE_MATCH, [record]).outcome == "link"
+    judgement = judge_candidates(CERMINE_MATCH, [record])
+
+    assert judgement.outcome == "link"
+    assert "title (1.00)" in judgement.reason
 
 
 def test_a_journal_issue_is_never_linked():

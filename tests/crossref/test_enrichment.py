@@ -138,7 +138,8 @@ def test_an_unknown_doi_fails_with_the_reason_and_can_be_retried(crossref):
     assert work.enrichment_state == EnrichmentState.ENRICHED
 
 
-def test_a_repeated_delivery_changes_nothing(crossref):
+def test_a_repeated_delivery_changes_nothing(crossref, settings):
+    settings.CROSSREF_CACHE_SECONDS = 0  # a second request would reach the server, not the cache
     work = Work.objects.create(doi=PLOS, title="Methylphenidate")
     batch = enrich_works(work)
     item = batch.items.get()

@@ -1,5 +1,7 @@
 """The enrichment pages, the review queue and the `enrich` command: who may do what, and what they see."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
@@ -83,6 +85,15 @@ def test_enrich_all_takes_the_works_not_enriched_yet(client, admin_user):
     client.post(START_URL)
     titles = EnrichmentBatch.objects.get().items.values_list("work__title", flat=True)
     assert sorted(titles) == ["Failed", "New"]
+
+
+def test_batches_past_the_first_page_can_be_reached(client, reader):
+    EnrichmentBatch.objects.bulk_create(EnrichmentBatch(origin="command") for _ in range(26))
+    client.force_login(reader)
+    first = client.get(reverse("references:enrichment-list"))
+    assert "Page 1 of 2" in first.text and 'href="?page=2"' in first.text
+    second = client.get(reverse("references:enrichment-list"), {"page": 2})
+    assert len(re.findall(r'<a href="/enrichment/\d+/">', second.text)) == 1  # the 26th batch
 
 
 def test_a_paused_batch_is_resumed_by_an_admin(client, admin_user, reader):

@@ -31,9 +31,10 @@ class Command(BaseCommand):
 
     def _start(self, work_ids: list[int] | None) -> EnrichmentBatch | None:
         if work_ids:
-            missing = set(work_ids) - set(Work.objects.filter(pk__in=work_ids).values_list("pk", flat=True))
-            if missing:
-                raise CommandError(f"No work with id {', '.join(map(str, sorted(missing)))}.")
+            found = Work.objects.active().filter(pk__in=work_ids).values_list("pk", flat=True)
+            if missing := set(work_ids) - set(found):  # by the web form's rule: merged works are not enriched
+                ids = ", ".join(map(str, sorted(missing)))
+                raise CommandError(f"No work with id {ids}, or it was merged into another.")
         works = work_ids or works_to_enrich()
         return start_enrichment(works=works, origin=EnrichmentBatch.Origin.COMMAND)
 
