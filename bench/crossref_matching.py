@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import statistics
 import sys
 import time
@@ -24,10 +23,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from config.shared import shared_dir  # noqa: E402
 from references.crossref import candidates  # noqa: E402
 from references.crossref.candidates import Judgement, judge_candidates, query_for  # noqa: E402
 from references.matching import family_key  # noqa: E402
+from tests.fakecrossref.bodies import (  # noqa: E402
+    CERMINE_MATCH_QUERY,
+    CERMINE_NOMATCH_QUERY,
+    FIXTURES_DIR,
+    RECORDED_SEARCHES,
+    STRUCTURED_MATCH_QUERY,
+    STRUCTURED_NOMATCH_QUERY,
+    recorded_message,
+)
 from tests.fakecrossref.search import (  # noqa: E402
     SOURCE_KEY,
     LocalSearchIndex,
@@ -53,33 +60,15 @@ B_FIRST_LOOK = (
 )
 ROWS = 5
 HALVES = ("A (tuning)", "B (evaluation)")
-# The four recorded query.bibliographic answers of Crossref's search-based-reference-matcher. The two
-# structured queries were built by Java code we do not have: ours join the reference's field values.
-RECORDED = (
-    (
-        "[1]D. Tkaczyk, P. Szostek, M. Fedoryszak, P. J. Dendek, and Bolikowski,“CERMINE: automatic extraction "
-        "of structured metadata from scientific literature,” International Journal on Document Analysis and "
-        "Recognition (IJDAR), vol. 18, no. 4, pp. 317–335, 2015.",
-        "search-query-bibliographic-cermine-unstructured-match.json",
-        "10.1007/s10032-015-0249-8",
-    ),
-    (
-        "P. Szostek, M. Fedoryszak, P. J. Dendek, and Ł. Bolikowski,“CERMINE: automatic extraction of "
-        "structured metadata from scientific literature,” IJDAR, vol. 14, no. 40, pp. 310–335, 2016.",
-        "search-query-bibliographic-cermine-unstructured-nomatch.json",
-        None,
-    ),
-    (
-        "Tkaczyk 18 317 2015 IJDAR",
-        "search-query-bibliographic-structured-match.json",
-        "10.1007/s10032-015-0249-8",
-    ),
-    (
-        "Tkaczyk 93 2015 Communications in Computer and Information",
-        "search-query-bibliographic-structured-nomatch.json",
-        None,
-    ),
-)
+# The four recorded query.bibliographic answers of Crossref's search-based-reference-matcher (queries and
+# files in tests.fakecrossref.bodies), with the DOI each should link.
+CERMINE = "10.1007/s10032-015-0249-8"
+EXPECTED = {
+    CERMINE_MATCH_QUERY: CERMINE,
+    CERMINE_NOMATCH_QUERY: None,
+    STRUCTURED_MATCH_QUERY: CERMINE,
+    STRUCTURED_NOMATCH_QUERY: None,
+}
 
 
 @dataclass(frozen=True)
@@ -108,10 +97,6 @@ class Result:
 class Timings:
     judge: list[float] = field(default_factory=list)
     search: list[float] = field(default_factory=list)
-
-
-def fixtures_dir() -> Path:
-    return shared_dir() / "fixtures" / "crossref"
 
 
 def compose(entry: dict) -> str:
@@ -311,8 +296,9 @@ def metrics_table(groups: dict[str, list[Result]]) -> list[str]:
 
 def recorded_table() -> list[str]:
     lines = ["| query | recorded answer | expected | got | reason |", "| --- | --- | --- | --- | --- |"]
-    for query, name, expected in RECORDED:
-        items = json.loads((fixtures_dir() / name).read_text(encoding="utf-8"))["message"]["items"]
+    for query, expected in EXPECTED.items():
+        name = RECORDED_SEARCHES[query]
+        items = recorded_message(name)["items"]
         judgement = judge_candidates(query, items)
         want = f"link {expected}" if expected else "no link"
         got = f"{judgement.outcome} {judgement.doi or ''}".strip()
@@ -410,8 +396,8 @@ def summary(results: Iterable[Result], key) -> dict[str, list[Result]]:
 
 def report() -> str:
     started = time.perf_counter()
-    works = recorded_works(fixtures_dir())
-    index = LocalSearchIndex.from_fixtures(fixtures_dir())
+    works = recorded_works(FIXTURES_DIR)
+    index = LocalSearchIndex.from_fixtures(FIXTURES_DIR)
     cases, skipped = labelled_cases(works)
     timings = Timings()
     results = [run_case(case, index, timings) for case in cases]

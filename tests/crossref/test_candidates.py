@@ -1,27 +1,25 @@
 """Judging Crossref's query.bibliographic candidates: the recorded answers, field disagreements, real strings."""
 
-import json
-
 import pytest
 
 from references.crossref.candidates import MAX_QUERY_CHARS, METHOD, judge_candidates, query_for
-from tests.fakecrossref.bodies import FIXTURES_DIR
+from tests.fakecrossref.bodies import (
+    CERMINE_MATCH_QUERY,
+    CERMINE_NOMATCH_QUERY,
+    FIXTURES_DIR,
+    RECORDED_SEARCHES,
+    STRUCTURED_MATCH_QUERY,
+    STRUCTURED_NOMATCH_QUERY,
+    recorded_message,
+)
 from tests.fakecrossref.search import LocalSearchIndex
 
 CERMINE = "10.1007/s10032-015-0249-8"
-CERMINE_MATCH = (
-    "[1]D. Tkaczyk, P. Szostek, M. Fedoryszak, P. J. Dendek, and Bolikowski,“CERMINE: automatic extraction "
-    "of structured metadata from scientific literature,” International Journal on Document Analysis and "
-    "Recognition (IJDAR), vol. 18, no. 4, pp. 317–335, 2015."
-)
-CERMINE_NOMATCH = (
-    "P. Szostek, M. Fedoryszak, P. J. Dendek, and Ł. Bolikowski,“CERMINE: automatic extraction of structured "
-    "metadata from scientific literature,” IJDAR, vol. 14, no. 40, pp. 310–335, 2016."
-)
+CERMINE_MATCH, CERMINE_NOMATCH = CERMINE_MATCH_QUERY, CERMINE_NOMATCH_QUERY
 
 
 def recorded_items(name: str) -> list[dict]:
-    return json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))["message"]["items"]
+    return recorded_message(name)["items"]
 
 
 def cermine_record() -> dict:
@@ -37,26 +35,22 @@ def index() -> LocalSearchIndex:
 
 
 @pytest.mark.parametrize(
-    ("query", "name", "expected"),
+    ("query", "expected"),
     [
-        (CERMINE_MATCH, "search-query-bibliographic-cermine-unstructured-match.json", CERMINE),
-        (CERMINE_NOMATCH, "search-query-bibliographic-cermine-unstructured-nomatch.json", None),
-        ("Tkaczyk 18 317 2015 IJDAR", "search-query-bibliographic-structured-match.json", CERMINE),
-        (
-            "Tkaczyk 93 2015 Communications in Computer and Information",
-            "search-query-bibliographic-structured-nomatch.json",
-            None,
-        ),
+        (CERMINE_MATCH, CERMINE),
+        (CERMINE_NOMATCH, None),
+        (STRUCTURED_MATCH_QUERY, CERMINE),
+        (STRUCTURED_NOMATCH_QUERY, None),
     ],
 )
-def test_recorded_answers_give_the_matchers_expected_outcome(query, name, expected):
-    judgement = judge_candidates(query, recorded_items(name))
+def test_recorded_answers_give_the_matchers_expected_outcome(query, expected):
+    judgement = judge_candidates(query, recorded_items(RECORDED_SEARCHES[query]))
 
     if expected:
         assert (judgement.outcome, judgement.doi) == ("link", expected)
         assert judgement.score >= 0.8
         assert judgement.item["DOI"] == expected
-        assert judgement.crossref_score == recorded_items(name)[0]["score"]
+        assert judgement.crossref_score == recorded_items(RECORDED_SEARCHES[query])[0]["score"]
     else:
         assert judgement.outcome != "link"
     assert judgement.method == METHOD

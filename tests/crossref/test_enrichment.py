@@ -1,8 +1,6 @@
 """What enriching one work does, called as the task calls it, against the local Crossref server."""
 
-import json
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -26,6 +24,7 @@ from references.models import (
     MatchCandidate,
     Work,
 )
+from tests.fakecrossref.bodies import recorded_message
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +40,7 @@ DIFFERENT = "Szostek P. Automatic extraction of metadata. 2015."
 
 
 def recorded_items(name: str) -> list[dict]:
-    path = Path(django_settings.SHARED_DIR) / "fixtures" / "crossref" / name
-    return json.loads(path.read_text())["message"]["items"]
+    return recorded_message(name)["items"]
 
 
 @pytest.fixture

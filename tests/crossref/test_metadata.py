@@ -1,16 +1,13 @@
 """Recorded Crossref records read into our fields."""
 
-import json
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from references.crossref.metadata import plain_text, read_record
+from tests.fakecrossref.bodies import recorded_message
 
 
 def recorded(name: str) -> dict:
-    return json.loads((Path(settings.SHARED_DIR) / "fixtures" / "crossref" / name).read_text())["message"]
+    return recorded_message(name)
 
 
 def test_a_journal_article_gives_every_field():

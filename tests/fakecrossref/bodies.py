@@ -53,6 +53,11 @@ def fixture_bytes(name: str) -> bytes:
     return (FIXTURES_DIR / name).read_bytes()
 
 
+def recorded_message(name: str) -> Any:
+    """The `message` of the recorded answer in file ``name``."""
+    return json.loads(fixture_bytes(name))["message"]
+
+
 @cache
 def recorded_works() -> dict[str, bytes]:
     """Every recorded single-work body, keyed by its lower-cased DOI."""
