@@ -35,8 +35,8 @@ def suggested_findings(work: Work, vocabulary: Vocabulary) -> list[tuple[Finding
     return [(vocabulary.findings[label], mention) for label, mention in found.items() if label not in decided]
 
 
-def find_suggestion(work: Work, finding: Finding) -> Mention | None:
-    suggested = suggested_findings(work, Vocabulary.load())
+def find_suggestion(work: Work, finding: Finding, vocabulary: Vocabulary) -> Mention | None:
+    suggested = suggested_findings(work, vocabulary)
     return next((mention for f, mention in suggested if f.pk == finding.pk), None)
 
 

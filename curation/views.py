@@ -12,16 +12,24 @@ from references.models import Work
 from . import services
 from .forms import AnnotationChangeForm, BulkTagForm, SuggestionForm, TagForm
 from .models import Annotation
-from .reading import find_suggestion, tag_panel
+from .reading import Vocabulary, find_suggestion, tag_panel
 
 
 def curator_only(permission: str):
     return lambda view: members_with(permission)(require_POST(view))
 
 
-def _answer(request: HttpRequest, work: Work, *, note: str = "", error: str = "", form=None, conflict=None):
+def _answer(
+    request: HttpRequest, work: Work, *, note="", error="", form=None, conflict=None, vocabulary=None
+):
     if request.htmx:
-        context = {**tag_panel(work), "note": note, "error": error, "tag_form": form, "conflict": conflict}
+        context = {
+            **tag_panel(work, vocabulary),
+            "note": note,
+            "error": error,
+            "tag_form": form,
+            "conflict": conflict,
+        }
         return render(request, "curation/partials/_tag_panel.html", context)
     if error:
         messages.error(request, error)
@@ -53,11 +61,12 @@ def suggestion_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespo
     finding = form.cleaned_data["finding"]
     try:
         if decision == "accept":
-            mention = find_suggestion(work, finding)
+            vocabulary = Vocabulary.load()  # read once: the panel after the change shows the same vocabulary
+            mention = find_suggestion(work, finding, vocabulary)
             if mention is None:
                 return _answer(request, work, error=f"{finding} is no longer suggested for this work.")
             services.accept_suggestion(work=work, finding=finding, mention=mention, user=request.user)
-            return _answer(request, work, note=f"Tagged {finding}.")
+            return _answer(request, work, note=f"Tagged {finding}.", vocabulary=vocabulary)
         services.reject_suggestion(work=work, finding=finding, user=request.user)
         return _answer(request, work, note=f"{finding} will not be suggested for this work again.")
     except services.Conflict as conflict:
