@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 
 from config.celery import app as celery_app
 
@@ -25,3 +26,10 @@ def queue_length(queue: str) -> int:
     """Messages waiting in a Celery queue on the Redis broker."""
     with celery_app.connection_for_write() as connection:
         return connection.default_channel.client.llen(queue)
+
+
+def member(django_user_model, name: str, group: str):
+    """A user of one of the app's groups (admin, curator, researcher), with a password to sign in with."""
+    user = django_user_model.objects.create_user(name, password=f"{name}-password-1")
+    user.groups.add(Group.objects.get(name=group))
+    return user

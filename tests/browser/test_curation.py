@@ -3,14 +3,13 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from curation.models import Annotation
 from references import indexing
 from references.models import Work
 from tests.browser.conftest import sign_in
-from tests.helpers import ROOT
+from tests.helpers import ROOT, member
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = [
@@ -51,19 +50,13 @@ def library(seeds_dir):
     indexing.rebuild()
 
 
-def user_in(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, password=f"{name}-password-1")
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def test_a_curator_finds_reads_and_tags_the_case_report(live_server, page, library, django_user_model):
-    user_in(django_user_model, "curator", "curator")
+    member(django_user_model, "curator", "curator")
     sign_in(page, live_server, "curator", "curator-password-1", "/")
     page.get_by_label("Search", exact=True).fill("blinatumomab")
     page.get_by_label("Search", exact=True).press("Enter")
@@ -99,7 +92,7 @@ def test_a_curator_finds_reads_and_tags_the_case_report(live_server, page, libra
 def test_a_researcher_sees_no_tagging_controls_and_a_forged_post_is_refused(
     live_server, page, library, django_user_model
 ):
-    user_in(django_user_model, "researcher", "researcher")
+    member(django_user_model, "researcher", "researcher")
     work = Work.objects.get(doi=CASE_REPORT)
     sign_in(page, live_server, "researcher", "researcher-password-1", work.get_absolute_url())
     expect(page.locator("h1")).to_contain_text("Blinatumomab")

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from references.models import Work
 from tests.browser.conftest import sign_in
-from tests.browser.test_curation import shoot, user_in
+from tests.browser.test_curation import shoot
+from tests.helpers import member
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +24,7 @@ def test_an_admin_adds_a_finding_that_is_then_suggested(live_server, page, djang
         title="A kinase-activated subtype in an infant",
         abstract="The blasts were BCR-ABL1-like. She relapsed.",
     )
-    user_in(django_user_model, "keeper", "admin")
+    member(django_user_model, "keeper", "admin")
     sign_in(page, live_server, "keeper", "keeper-password-1", work.get_absolute_url())
     expect(page.locator('mark.mention[data-finding="relapse"]')).to_have_count(1)
     expect(page.locator('mark.mention[data-finding="Ph-like ALL"]')).to_have_count(0)

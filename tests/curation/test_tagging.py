@@ -1,12 +1,12 @@
 """Tagging as curators do it: evidence that must be in the text, suggestions, two curators at once, history."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from curation.models import Annotation, Finding
 from curation.services import Conflict, TaggingRefused, bulk_tag, change_annotation, history, tag_work
 from references.models import Work
+from tests.helpers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,6 @@ def work():
     return Work.objects.create(
         title="Blinatumomab after a second HSCT in an infant", abstract=ABSTRACT, year=2024
     )
-
-
-def member(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, password=f"{name}-password-1")
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from curation.forms import FindingForm
 from curation.models import Annotation, Finding
 from references import indexing
 from references.models import Work
-from tests.curation.test_tagging import member
+from tests.helpers import member
 
 pytestmark = pytest.mark.django_db
 
