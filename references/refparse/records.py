@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 # Reference types; the values match references.models.WorkType.
 JOURNAL_ARTICLE = "journal-article"
+REVIEW = "review"
+CASE_REPORT = "case-report"
 BOOK = "book"
 BOOK_CHAPTER = "book-chapter"
 REPORT = "report"
@@ -16,8 +18,11 @@ OTHER = "other"
 
 @dataclass(frozen=True)
 class Name:
-    family: str
+    family: str  # for a collective author (a group, a consortium): its whole name
     given: str = ""  # full given names when printed, else initials like "E.H." (dots, no spaces)
+    orcid: str = ""  # "0000-0002-1825-0097", no URL
+    affiliation: str = ""  # the first affiliation the record gives
+    collective: bool = False  # "Children's Oncology Group": a name that is not a person's
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,16 @@ class ParsedReference:
     pmcid: str = ""  # "PMC1234567"
     url: str = ""
     work_type: str = JOURNAL_ARTICLE
+    # What records of database exports carry beyond a printed reference.
+    abstract: str = ""  # structured abstracts keep their section labels: "BACKGROUND: ... METHODS: ..."
+    journal_abbrev: str = ""  # "N Engl J Med"
+    issns: list[str] = field(default_factory=list)
+    isbns: list[str] = field(default_factory=list)
+    date: str = ""  # as full as the record gives it: "2007", "2007-07", "2007-07-28"
+    language: str = ""  # as the record names it: "eng", "English"
+    keywords: list[str] = field(default_factory=list)
+    mesh: list[str] = field(default_factory=list)  # "Precursor Cell Lymphoblastic Leukemia-Lymphoma/*therapy"
+    publication_types: list[str] = field(default_factory=list)  # as printed: "Review", "Case Reports"
     problems: list[Problem] = field(default_factory=list)  # e.g. "no year found"
 
     @property
