@@ -1,13 +1,13 @@
 """Reference lists in every common format -> ParsedList. Plain Python: no ORM, no HTTP."""
 
 from .formats import FORMATS, detect_format, parse_structured
-from .records import ParsedList, ParsedReference
+from .records import ParsedList, ParsedReference, Unreadable
 from .text import parse_reference, parse_text_list
 
 # "doi" is the design's name for a list of DOIs / PMIDs / PMCIDs.
 FORMAT_CHOICES = ("text", *(name for name in FORMATS if name != "ids"), "doi")
 
-__all__ = ["FORMAT_CHOICES", "ParsedList", "ParsedReference", "parse_reference", "parse_reference_list"]
+__all__ = ["FORMAT_CHOICES", "ParsedList", "ParsedReference", "parse_reference", "parse_reference_list", "Unreadable"]
 
 
 def parse_reference_list(text: str, *, format: str | None = None) -> ParsedList:

@@ -16,6 +16,11 @@ WEB_PAGE = "web-page"
 OTHER = "other"
 
 
+class Unreadable(ValueError):
+    """The whole input cannot be read as a bibliographic file; the message says what it looks like, in a
+    sentence for a curator ("an XML file that is not PubMed XML or EndNote XML")."""
+
+
 @dataclass(frozen=True)
 class Name:
     family: str  # for a collective author (a group, a consortium): its whole name
