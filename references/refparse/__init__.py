@@ -7,7 +7,14 @@ from .text import parse_reference, parse_text_list
 # "doi" is the design's name for a list of DOIs / PMIDs / PMCIDs.
 FORMAT_CHOICES = ("text", *(name for name in FORMATS if name != "ids"), "doi")
 
-__all__ = ["FORMAT_CHOICES", "ParsedList", "ParsedReference", "parse_reference", "parse_reference_list", "Unreadable"]
+__all__ = [
+    "FORMAT_CHOICES",
+    "ParsedList",
+    "ParsedReference",
+    "Unreadable",
+    "parse_reference",
+    "parse_reference_list",
+]
 
 
 def parse_reference_list(text: str, *, format: str | None = None) -> ParsedList:
