@@ -13,21 +13,15 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from . import worktypes
 from .crossref.metadata import read_record
 from .importers.records import SourceRecord
 from .matching import Keys, best_title_match, family_key, title_key
 
-
-class WorkType(models.TextChoices):
-    JOURNAL_ARTICLE = "journal-article", "Journal article"
-    REVIEW = "review", "Review"
-    CASE_REPORT = "case-report", "Case report"
-    BOOK_CHAPTER = "book-chapter", "Book chapter"
-    BOOK = "book", "Book"
-    REPORT = "report", "Report"
-    CONFERENCE_ABSTRACT = "conference-abstract", "Conference abstract"
-    WEB_PAGE = "web-page", "Web page"
-    OTHER = "other", "Other"
+WorkType = models.TextChoices(
+    "WorkType",
+    [(value.upper().replace("-", "_"), (value, label)) for value, label in worktypes.LABELS.items()],
+)
 
 
 class EnrichmentState(models.TextChoices):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Work types a page can declare; the values match references.models.WorkType.
-JOURNAL_ARTICLE = "journal-article"
-BOOK_CHAPTER = "book-chapter"
-BOOK = "book"
-CASE_REPORT = "case-report"
-REVIEW = "review"
-OTHER = "other"
+from references.worktypes import (  # noqa: F401  (re-exported: the page readers' names for work types)
+    BOOK,
+    BOOK_CHAPTER,
+    CASE_REPORT,
+    JOURNAL_ARTICLE,
+    OTHER,
+    REVIEW,
+)
 
 
 class PageRejected(ValueError):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Reference types; the values match references.models.WorkType.
-JOURNAL_ARTICLE = "journal-article"
-REVIEW = "review"
-CASE_REPORT = "case-report"
-BOOK = "book"
-BOOK_CHAPTER = "book-chapter"
-REPORT = "report"
-CONFERENCE_ABSTRACT = "conference-abstract"
-WEB_PAGE = "web-page"
-OTHER = "other"
+from references.worktypes import (  # noqa: F401  (re-exported: the readers' names for work types)
+    BOOK,
+    BOOK_CHAPTER,
+    CASE_REPORT,
+    CLINICAL_TRIAL,
+    CONFERENCE_ABSTRACT,
+    JOURNAL_ARTICLE,
+    OTHER,
+    REPORT,
+    REVIEW,
+    WEB_PAGE,
+)
 
 
 class Unreadable(ValueError):
