@@ -30,13 +30,40 @@ class MultipleFileField(forms.FileField):
 class SourceUploadForm(forms.Form):
     files = MultipleFileField(
         label="Saved pages",
-        help_text=f"Text or HTML, up to {filesizeformat(settings.IMPORT_MAX_BYTES)} each. "
-        "Nothing is written until you confirm the preview.",
+        help_text=f"Text or HTML, up to {filesizeformat(settings.IMPORT_MAX_BYTES)} each, "
+        f"{settings.IMPORT_MAX_FILES} files and {filesizeformat(settings.IMPORT_MAX_REQUEST_BYTES)} at most "
+        "together. Nothing is written until you confirm the preview.",
     )
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        if sum(upload.size for upload in files) > settings.IMPORT_MAX_REQUEST_BYTES:
+            limit = filesizeformat(settings.IMPORT_MAX_REQUEST_BYTES)
+            raise forms.ValidationError(
+                f"The files come to more than {limit} together; upload fewer at a time."
+            )
+        return files
 
 
 class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ReferenceConfirmForm(ImportConfirmForm):
+    """Confirms a reference list; a list with entries that could not be read needs the loss accepted."""
+
+    accept_losses = forms.BooleanField(required=False)
+
+    def __init__(self, *args, losses: int = 0, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if losses:
+            self.fields["accept_losses"].required = True
+            self.fields["accept_losses"].label = (
+                f"Import the readable references and leave out the {losses} "
+                f"entr{'y' if losses == 1 else 'ies'} listed as unreadable"
+            )
+        else:
+            self.fields["accept_losses"].widget = forms.HiddenInput()
 
 
 # Anything holding a DOI (bare, doi:, a doi.org link), and no NUL; the API's schema states the same pattern.

@@ -575,3 +575,30 @@ class MatchCandidate(models.Model):
         record = read_record(self.record)
         first = record.authors[0].family if record.authors else ""
         return {**record.fields, "first_author": first, "more_authors": len(record.authors) > 1}
+
+
+class StagedImport(models.Model):
+    """What an admin uploaded or pasted, held between the preview and the confirmation. In the database, not
+    the cache: uploads are large, and a confirmation must claim them atomically (one winner of two POSTs)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    details = models.JSONField(default=dict, blank=True)  # the preview's choices: citing work, format, …
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Staged import {self.token[:8]}…"
+
+
+class StagedFile(models.Model):
+    staged = models.ForeignKey(StagedImport, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,22 @@ class UnknownWork(LookupError):
     pass
 
 
+class ListRefused(ValueError):
+    """The list would lose citations the user has not agreed to lose; the message says which."""
+
+
+def check_losses(parsed: ParsedList, *, accept_losses: bool) -> None:
+    """A list that reads nothing replaces no citations; one with unreadable entries needs their loss accepted."""
+    dropped = "; ".join(str(problem) for problem in parsed.problems[:20])
+    if not parsed.references:
+        raise ListRefused(f"No reference could be read from this list ({parsed.format}). {dropped}".strip())
+    if parsed.problems and not accept_losses:
+        raise ListRefused(
+            f"{len(parsed.problems)} of {len(parsed.problems) + len(parsed.references)} entries could not be "
+            f"read and would be left out: {dropped}. Accept leaving them out to import the rest."
+        )
+
+
 def find_citing_work(identifier: str) -> Work:
     """A work by its id or DOI (bare, doi:, or a doi.org URL)."""
     value = identifier.strip()
@@ -36,9 +52,18 @@ def plan_reference_list(text: str, *, format: str | None = None) -> ParsedList:
 
 
 def import_reference_list(
-    *, into: Work, parsed: ParsedList, text: str, file_name: str, user: AbstractBaseUser | None, origin: str
+    *,
+    into: Work,
+    parsed: ParsedList,
+    text: str,
+    file_name: str,
+    user: AbstractBaseUser | None,
+    origin: str,
+    accept_losses: bool = False,
 ) -> ImportBatch:
-    """The list becomes the work's citations, in order; citations whose text is unchanged keep their links."""
+    """The list becomes the work's citations, in order; citations whose text is unchanged keep their links.
+    Raises ListRefused rather than lose entries the user has not agreed to lose."""
+    check_losses(parsed, accept_losses=accept_losses)
     entries = [
         CitationEntry(position, ref.raw, ref.label, ref.doi, ref)
         for position, ref in enumerate(parsed.references, start=1)
@@ -56,8 +81,18 @@ def import_reference_list(
             outcome=outcome,
             work=into,
             reference_count=len(entries),
-            message=f"{parsed.format}: {len(entries)} references, {len(parsed.problems)} problems.",
+            message=summary(parsed),
         )
         batch.mark_finished()
         enrich_after_import(batch)
     return batch
+
+
+def summary(parsed: ParsedList) -> str:
+    """'ris: 12 references, 2 entries left out, 3 problems.': every problem counted, the dropped ones too."""
+    warnings = sum(len(ref.problems) for ref in parsed.references)
+    parts = [f"{len(parsed.references)} references"]
+    if parsed.problems:
+        parts.append(f"{len(parsed.problems)} entr{'y' if len(parsed.problems) == 1 else 'ies'} left out")
+    parts.append(f"{warnings + len(parsed.problems)} problems")
+    return f"{parsed.format}: {', '.join(parts)}."

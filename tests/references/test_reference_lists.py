@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from references.models import Citation, ImportBatch, Work
+from references.models import Citation, ImportBatch, ImportItem, Work
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +82,13 @@ def test_preview_names_the_broken_entry_and_writes_nothing_until_confirmed(clien
     assert "broken2011" in response.text
     assert Citation.objects.count() == 0 and Work.objects.count() == 1
     token = response.context["confirm"].initial["token"]
-    client.post(reverse("references:import-references-confirm"), {"token": token})
+    confirm = reverse("references:import-references-confirm")
+    refused = client.post(confirm, {"token": token}, follow=True)
+    assert "1 of 2 entries could not be read" in refused.text and "broken2011" in refused.text
+    assert Citation.objects.count() == 0
+    client.post(confirm, {"token": token, "accept_losses": "on"})
     assert citing.citations.get().cited_work.doi == "10.1182/blood-2010-03-273532"
+    assert "1 entry left out" in ImportItem.objects.get().message
 
 
 def test_reference_import_is_admin_only(client, reader, citing):

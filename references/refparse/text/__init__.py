@@ -30,7 +30,10 @@ def parse_text_list(text: str) -> ParsedList:
             Problem(problem.message, line=line, entry=label or problem.entry)
             for problem in reference.problems
         ]
-        parsed.references.append(reference)
+        if any(problem.message == NOT_A_REFERENCE for problem in reference.problems):
+            parsed.problems.extend(reference.problems)  # never stored as a citation
+        else:
+            parsed.references.append(reference)
     return parsed
 
 
