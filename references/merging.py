@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import indexing
@@ -12,21 +13,27 @@ from .models import Citation, Work, WorkMerge
 MERGE_FILLS = ("container_title", "volume", "issue", "pages", "publisher", "abstract")
 
 
+# Sent inside the merge's (the undo's) transaction, before the WorkMerge is saved: apps that attach rows to
+# works (curation's annotations) move them and note on the merge what undo needs.
+works_merged = Signal()  # merge
+merge_undone = Signal()  # merge, user
+
+
 class MergeRefused(ValueError):
     """The merge or undo cannot be done; the message says why."""
 
 
 def merge_works(*, duplicate: Work, target: Work, user: AbstractBaseUser | None) -> WorkMerge:
-    """Fold the duplicate into the target: its citations and annotations move, blanks are filled."""
+    """Fold the duplicate into the target: its citations move (and, through works_merged, whatever other
+    apps attach to it), blanks are filled."""
     with transaction.atomic():
         duplicate, target = _locked(duplicate.pk), _locked(target.pk)
         if duplicate.pk == target.pk or duplicate.merged_into_id or target.merged_into_id:
             raise MergeRefused("Only two different works that are not merged already can be merged.")
         merge = WorkMerge(target=target, duplicate=duplicate, created_by=user)
         merge.moved_citation_ids = list(duplicate.cited_by.values_list("pk", flat=True))
-        merge.moved_annotation_ids = list(duplicate.annotations.values_list("pk", flat=True))
         Citation.objects.filter(pk__in=merge.moved_citation_ids).update(cited_work=target)
-        duplicate.annotations.model.objects.filter(pk__in=merge.moved_annotation_ids).update(work=target)
+        works_merged.send(sender=WorkMerge, merge=merge)
         merge.filled_fields = _fill_from(target, duplicate)
         merge.duplicate_doi, merge.duplicate_pmid = duplicate.doi, duplicate.pmid
         duplicate.merged_into, duplicate.doi, duplicate.pmid = target, "", ""
@@ -38,7 +45,7 @@ def merge_works(*, duplicate: Work, target: Work, user: AbstractBaseUser | None)
         return merge
 
 
-def undo_merge(*, merge: WorkMerge) -> None:
+def undo_merge(*, merge: WorkMerge, user: AbstractBaseUser | None = None) -> None:
     with transaction.atomic():
         merge = WorkMerge.objects.select_for_update().select_related("target", "duplicate").get(pk=merge.pk)
         if merge.undone_at:
@@ -47,7 +54,7 @@ def undo_merge(*, merge: WorkMerge) -> None:
         Citation.objects.filter(pk__in=merge.moved_citation_ids, cited_work=target).update(
             cited_work=duplicate
         )
-        target.annotations.filter(pk__in=merge.moved_annotation_ids).update(work=duplicate)
+        merge_undone.send(sender=WorkMerge, merge=merge, user=user)
         for name, old_value in merge.filled_fields.items():
             setattr(target, name, old_value)
         target.save(update_fields=[*merge.filled_fields, "updated_at"])

@@ -422,6 +422,8 @@ class WorkMerge(models.Model):
     duplicate = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="merges_given")
     moved_citation_ids = ArrayField(models.BigIntegerField(), default=list)
     moved_annotation_ids = ArrayField(models.BigIntegerField(), default=list)
+    # Annotations of a finding both works had, folded into the target's: its values before, for undo.
+    folded_annotations = models.JSONField(default=list, blank=True)
     filled_fields = models.JSONField(
         default=dict, help_text="Target fields filled from the duplicate: old values."
     )

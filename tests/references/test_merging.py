@@ -6,6 +6,7 @@ from django.urls import reverse
 from curation.models import Annotation, Finding
 from references.merging import MergeRefused, merge_works, undo_merge
 from references.models import Citation, Work, WorkMerge
+from tests.helpers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,63 @@ def test_merge_and_undo_through_the_work_page(client, pair, admin_user, reader):
     assert Citation.objects.get(pk=citation.pk).cited_work == duplicate
     client.force_login(reader)
     assert client.post(reverse("references:merge-undo", args=[merge.pk])).status_code == 403
+
+
+@pytest.fixture
+def curator(django_user_model):
+    return member(django_user_model, "cura", "curator")
+
+
+@pytest.fixture
+def both_tagged(pair, curator):
+    """Both works carry the finding 'infant': a suggestion on the target, an accepted tag on the duplicate."""
+    target, duplicate, _, annotation = pair
+    annotation.evidence, annotation.evidence_field, annotation.note = (
+        "Infants under one year.",
+        "abstract",
+        "Dup",
+    )
+    annotation.save()
+    kept = Annotation.objects.create(
+        work=target,
+        finding=annotation.finding,
+        state=Annotation.State.SUGGESTED,
+        evidence="Interfant-99 enrolled infants.",
+        evidence_field="title",
+        note="Target's note",
+    )
+    return target, duplicate, kept, annotation
+
+
+def test_merging_two_works_tagged_with_one_finding_folds_the_tags(both_tagged, client, curator):
+    target, duplicate, kept, folded = both_tagged
+    client.force_login(curator)
+    response = client.post(reverse("references:work-merge", args=[duplicate.pk]), {"target": target.pk})
+    assert response.status_code == 302
+    tag = Annotation.objects.get(work=target, finding=kept.finding)
+    assert tag.pk == kept.pk and tag.state == Annotation.State.ACCEPTED
+    assert tag.evidence == "Infants under one year." and tag.evidence_field == "abstract"
+    assert "Target's note" in tag.note and "Dup" in tag.note and "Interfant-99 enrolled infants." in tag.note
+    assert tag.version == kept.version + 1
+    assert tag.history.count() == 2 and folded.history.count() == 2  # both histories kept
+    assert Annotation.objects.filter(pk=folded.pk, work=duplicate).exists()
+
+
+def test_undoing_a_fold_puts_both_tags_back(both_tagged, curator):
+    target, duplicate, kept, folded = both_tagged
+    merge = merge_works(duplicate=duplicate, target=target, user=curator)
+    undo_merge(merge=merge, user=curator)
+    tag = Annotation.objects.get(pk=kept.pk)
+    assert (tag.state, tag.evidence, tag.note) == (Annotation.State.SUGGESTED, kept.evidence, "Target's note")
+    assert tag.version == kept.version + 2
+    assert Annotation.objects.get(pk=folded.pk).work == duplicate
+
+
+def test_moved_annotations_get_a_history_row_and_a_new_version(pair, admin_user):
+    target, duplicate, _, annotation = pair
+    merge = merge_works(duplicate=duplicate, target=target, user=admin_user)
+    moved = Annotation.objects.get(pk=annotation.pk)
+    assert moved.version == annotation.version + 1
+    assert moved.history.first().work_id == target.pk and moved.history.first().history_user == admin_user
+    undo_merge(merge=merge, user=admin_user)
+    assert Annotation.objects.get(pk=annotation.pk).history.first().work_id == duplicate.pk
