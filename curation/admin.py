@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from references import indexing
 
-from .forms import FindingForm
+from .forms import AnnotationAdminForm, FindingForm
 from .models import Annotation, Finding
 
 
@@ -17,6 +17,8 @@ class FindingAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
+    form = AnnotationAdminForm
+    readonly_fields = ["version"]
     list_display = ["work", "finding", "state", "created_by", "created_at"]
     list_filter = ["state", "finding"]
     raw_id_fields = ["work"]

@@ -107,3 +107,41 @@ class FindingForm(forms.ModelForm):
                 "labels must differ by more than upper and lower case."
             )
         return label
+
+
+class AnnotationAdminForm(forms.ModelForm):
+    """The admin's annotation form keeps the curators' rule: a change raises the version, and a change made
+    against an older version (a curator saved since the admin opened the form) is refused."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "work",
+            "finding",
+            "evidence",
+            "evidence_field",
+            "evidence_start",
+            "evidence_end",
+            "note",
+            "state",
+            "created_by",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen_version", self.instance.version)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk:
+            # The admin saves in a transaction, so the lock holds until this change is written.
+            locked = Annotation.objects.select_for_update().filter(pk=self.instance.pk)
+            current = locked.values_list("version", flat=True).first()
+            if current != data.get("seen_version"):
+                raise forms.ValidationError(
+                    "Someone changed this tag since you opened it; reload the page to see their change."
+                )
+            self.instance.version = current + 1
+        return data
