@@ -30,6 +30,10 @@ _BOMS = (
 _BINARY = "This looks like a binary file, not a saved web page; save the page as text or HTML."
 _UNKNOWN = "Cannot tell the character encoding of this file; save it as UTF-8."
 _EMPTY = "The file is empty."
+_DAMAGED = (
+    "Line {line} is not valid UTF-8, and no common encoding reads it as text: the file is damaged or mixes "
+    "encodings. Save it as UTF-8 and import it again."
+)
 _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
 _HTML_START_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -44,6 +48,9 @@ _EDGE_PUNCTUATION = "\"'()[]{}<>.,;:!?\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019
 _INNER_ALLOWED = frozenset(
     "-'./%+=<>~\u2019\u2018\u2010\u2011\u2013\u2014\u2026\u00b1\u00d7\u00b0\u2264\u2265"
 )
+# Shaped letter forms (Arabic presentation forms, ﹽﺣ) exist for renderers: text never stores them, but the bytes
+# of a damaged UTF-8 file read in an 8-bit Urdu or Arabic code page come out as them.
+_PRESENTATION_FORMS = ("<isolated>", "<initial>", "<medial>", "<final>")
 _EAST_ASIAN = frozenset(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
 _SCRIPTS = _EAST_ASIAN | frozenset(
     ("LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI", "ARMENIAN", "GEORGIAN")
@@ -98,7 +105,10 @@ def _mixed(data: bytes) -> tuple[str, str] | None:
     foreign = [i for i, line in enumerate(lines) if not _is_utf8(line)]
     if not any(not line.isascii() and _is_utf8(line) for line in lines):
         return None
-    text, codec = _guess(b"\n".join(lines[i] for i in foreign))
+    try:
+        text, codec = _guess(b"\n".join(lines[i] for i in foreign))
+    except PageRejected:
+        raise PageRejected(_DAMAGED.format(line=foreign[0] + 1)) from None
     for i, decoded in zip(foreign, text.split("\n"), strict=True):
         lines[i] = decoded.encode("utf-8")
     return b"\n".join(lines).decode("utf-8"), f"utf-8+{codec}"
@@ -156,10 +166,14 @@ def _oddness(text: str) -> float:
 
 
 def _odd_word(word: str) -> bool:
+    # East Asian text has no spaces: a "word" is a whole clause, with ASCII punctuation inside.
+    east_asian = any(unicodedata.name(ch, "").startswith(tuple(_EAST_ASIAN)) for ch in word)
     scripts: set[str] = set()
     accented = letters = 0
     previous_lower = False
     for ch in word:
+        if unicodedata.decomposition(ch).startswith(_PRESENTATION_FORMS):
+            return True
         if ch.isalpha():
             letters += 1
             name = unicodedata.name(ch, "?").split(" ")[0]
@@ -170,8 +184,16 @@ def _odd_word(word: str) -> bool:
                 if ch.isupper() and previous_lower:
                     return True
             previous_lower = ch.islower()
-        elif not (ch.isdigit() or ch in _INNER_ALLOWED or unicodedata.category(ch).startswith("M")):
+        elif not (
+            ch.isdigit()
+            or ch in _INNER_ALLOWED
+            or (east_asian and ch.isascii())
+            or unicodedata.category(ch)[0] == "M"
+        ):
             return True
+    # Chinese and Japanese put Latin acronyms inside words ("基于BP神经网络"); accented Latin next to CJK is mojibake.
+    if scripts == {"CJK", "LATIN"} and not accented:
+        return False
     return len(scripts) > 1 or (accented >= 3 and accented * 2 > letters)
 
 
