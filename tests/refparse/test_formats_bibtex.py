@@ -2,9 +2,14 @@
 
 from dataclasses import replace
 
+import bibtexparser
 import pytest
+from bibtexparser.middlewares import RemoveEnclosingMiddleware, SeparateCoAuthors, SplitNameParts
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from pylatexenc.latex2text import LatexNodes2Text
 
 from config.shared import shared_dir
+from references.importers import decode_page
 from references.refparse.formats import parse_structured
 from references.refparse.formats.latex import latex_to_text
 from references.refparse.records import (
@@ -86,7 +91,13 @@ def test_reads_every_field_of_a_journal_article():
     assert parsed.format == "bibtex"
     assert parsed.problems == []
     assert parsed.references[0] == replace(
-        PIETERS_2007, raw=PIETERS_RAW, line=2, label="pieters2007", et_al=True, pmid="17658395"
+        PIETERS_2007,
+        raw=PIETERS_RAW,
+        line=2,
+        label="pieters2007",
+        et_al=True,
+        pmid="17658395",
+        date="2007-07",
     )
 
 
@@ -112,6 +123,7 @@ def test_decodes_latex_accents_particles_and_a_doi_url():
         page_last="3768",
         doi="10.1182/blood-2009-02-204214",
         url="https://doi.org/10.1182%2Fblood-2009-02-204214",
+        date="2009",
     )
     assert mejstrikova == ParsedReference(
         raw="Mejstříková E, Hrusak O, Borowitz MJ, von Stackelberg A, Locatelli F. CD19-negative relapse of "
@@ -134,11 +146,12 @@ def test_decodes_latex_accents_particles_and_a_doi_url():
         issue="12",
         page_first="659",
         doi="10.1038/s41408-017-0023-x",
+        date="2017-12",
     )
 
 
 def test_reads_a_book():
-    assert parse(INTERFANT_BIB).references[3] == replace(HEIM_1987, line=39, label="heim1987")
+    assert parse(INTERFANT_BIB).references[3] == replace(HEIM_1987, line=39, label="heim1987", date="1987")
 
 
 def test_reads_a_chapter_with_its_editors():
@@ -153,7 +166,7 @@ def test_reads_a_chapter_with_its_editors():
   year      = {2022},
   doi       = {10.1007/978-3-030-85147-7\_6},
 }"""
-    assert parse(chapter).references == [replace(BREESE_2022, label="breese2022")]
+    assert parse(chapter).references == [replace(BREESE_2022, label="breese2022", date="2022")]
 
 
 def test_reads_a_report_with_a_url_and_a_group_author():
@@ -171,13 +184,14 @@ def test_reads_a_report_with_a_url_and_a_group_author():
             "Cancer Institute; 2019. Available from: https://seer.cancer.gov/csr/1975_2016/",
             line=1,
             label="seer2019",
-            authors=[Name("National Cancer Institute")],
+            authors=[Name("National Cancer Institute", collective=True)],
             title="SEER Cancer Statistics Review, 1975–2016",
             year=2019,
             publisher="National Cancer Institute",
             location="Bethesda, MD",
             url="https://seer.cancer.gov/csr/1975_2016/",
             work_type=REPORT,
+            date="2019",
         )
     ]
 
@@ -299,6 +313,8 @@ def test_reads_crossref_bibtex_of_today():
             publisher="American Association for the Advancement of Science (AAAS)",
             doi="10.1126/science.169.3946.635",
             url="http://dx.doi.org/10.1126/science.169.3946.635",
+            issns=["1095-9203"],
+            date="1970-08",
         )
     ]
 
@@ -371,9 +387,209 @@ def test_a_name_that_cannot_be_split_is_kept_whole_with_a_problem():
         (r"{MLL}-rearranged, 2000--2016", "MLL-rearranged, 2000–2016"),
         ("50% of infants", "50% of infants"),
         (r"50\% of infants \& children", "50% of infants & children"),
-        (r"$\alpha$-chain", r"$\alpha$-chain"),
+        (r"$\alpha$-chain", "α-chain"),
         (r"see \url{https://www.interfant.org/}", "see https://www.interfant.org/"),
     ],
 )
 def test_latex_to_text(latex, text):
     assert latex_to_text(latex) == text
+
+
+# --- The real files, checked against bibtexparser's own reading ------------------------------------------------
+
+SAMPLES = shared_dir() / "samples" / "bibtex"
+
+
+def alnum(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def independent_entries(text: str):
+    """bibtexparser's entries (duplicates included), the @set and @xdata containers left out."""
+    library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    blocks = [
+        RemoveEnclosingMiddleware().transform_block(block.ignore_error_block, library)
+        if isinstance(block, DuplicateBlockKeyBlock)
+        else block
+        for block in library.blocks
+    ]
+    return [
+        block
+        for block in blocks
+        if isinstance(block, Entry) and block.entry_type.lower() not in ("set", "xdata")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["bbt-3514-crossref-incollection.bib", "bbt-mendeley-web-page.bib", "biblatex-examples.bib", "traps.bib"],
+)
+def test_sample_files_agree_with_bibtexparser_entry_by_entry(name):
+    text = (SAMPLES / name).read_text(encoding="utf-8")
+    entries = independent_entries(text)
+    parsed = parse(text)
+    assert len(parsed.references) == len(entries)
+    for entry, ref in zip(entries, parsed.references, strict=True):
+        fields = {
+            key.lower(): str(value) for key, value in entry.fields_dict.items() for value in [value.value]
+        }
+        assert ref.label == entry.key or (entry.key == "" and ref.label)  # a label made for a keyless entry
+        if "title" in fields and "$" not in fields["title"]:
+            assert alnum(ref.title) == alnum(LatexNodes2Text().latex_to_text(fields["title"])), entry.key
+        year = fields.get("year") or fields.get("date", "")[:4]
+        if year.isdigit() and len(year) == 4:
+            assert ref.year == int(year), entry.key
+        volume = LatexNodes2Text().latex_to_text(fields.get("volume", "")).replace("\xa0", " ").strip()
+        assert ref.volume == volume, entry.key
+        assert ref.doi == fields.get("doi", "").lower(), entry.key
+        assert bool(ref.abstract) == bool(fields.get("abstract", "").strip()), entry.key
+        authors = entry.fields_dict["author"].value if "author" in entry.fields_dict else []
+        trap = any("commas instead of 'and'" in problem.message for problem in ref.problems)  # checked below
+        if authors and not isinstance(authors[0], str) and not trap:
+            first = LatexNodes2Text().latex_to_text(" ".join(authors[0].von + authors[0].last))
+            assert ref.authors[0].family == first.strip(), entry.key
+
+
+def test_a_set_entry_is_skipped_with_a_note_and_its_members_are_read():
+    parsed = parse((SAMPLES / "biblatex-examples.bib").read_text(encoding="utf-8"))
+    assert parsed.problems[0] == Problem(
+        "@set entry set only groups other entries (herrmann, aksin, yoon); skipped, its members are read",
+        line=26,
+        entry="set",
+    )
+    labels = {ref.label for ref in parsed.references}
+    assert {"herrmann", "aksin", "yoon"} <= labels and "set" not in labels
+
+
+def test_a_chapter_inherits_its_book_from_crossref():
+    parsed = parse((SAMPLES / "bbt-3514-crossref-incollection.bib").read_text(encoding="utf-8"))
+    chapter = parsed.references[2]
+    assert (chapter.label, chapter.container_title, chapter.year, chapter.publisher, chapter.location) == (
+        "Hauck_2023j",
+        "Cosmopolítica e linguagem",
+        2023,
+        "Letraria",
+        "Araraquara, SP",
+    )
+    assert chapter.editors == [Name("Severo", "Cristine Gorski"), Name("Buzato", "Marcelo")]
+    assert (chapter.title, chapter.language, chapter.isbns) == (
+        "A línguagem de outro jeito: naturezas linguísticas e o desafio ontológico",
+        "portuguese",
+        ["978-65-5434-040-3"],
+    )
+
+
+def test_biblatex_inheritance_renames_the_parents_titles_and_keeps_the_childs_own_fields():
+    text = r"""@inbook{ch1, author = {Pui, Ching-Hon}, title = {Infant ALL}, crossref = {bk}, pages = {1--20},
+  date = {2010}}
+@book{bk, editor = {Pui, Ching-Hon}, title = {Childhood Leukemias}, subtitle = {Third edition},
+  shorttitle = {Leukemias}, publisher = {Cambridge University Press}, year = 2012, doi = {10.1017/book},
+  crossref = {mv}}
+@mvbook{mv, title = {Oncology Library}, location = {Cambridge}}
+@article{a1, author = {Doe, J.}, title = {Relapse}, crossref = {per}}
+@periodical{per, title = {Blood}, year = 2019}"""
+    chapter, book, _, article, _ = parse(text).references
+    assert (chapter.title, chapter.container_title, chapter.year, chapter.publisher) == (
+        "Infant ALL",
+        "Childhood Leukemias",
+        2010,  # the chapter's own date, not the book's
+        "Cambridge University Press",
+    )
+    assert (chapter.location, chapter.doi, chapter.page_first) == ("Cambridge", "", "1")  # not the book's DOI
+    assert (book.title, book.location, book.container_title) == ("Childhood Leukemias", "Cambridge", "")
+    assert (article.container_title, article.year) == ("Blood", 2019)
+
+
+def test_xdata_fields_are_copied_and_the_xdata_entry_is_not_a_work():
+    text = """@xdata{cup, publisher = {Cambridge University Press}, location = {Cambridge}}
+@xdata{y2005, year = 2005}
+@book{pui2005, author = {Pui, C.-H.}, title = {Childhood Leukemias}, xdata = {cup, y2005}}"""
+    parsed = parse(text)
+    assert [(ref.label, ref.publisher, ref.location, ref.year) for ref in parsed.references] == [
+        ("pui2005", "Cambridge University Press", "Cambridge", 2005)
+    ]
+    assert parsed.problems == []
+
+
+def test_a_missing_or_looping_crossref_is_noted_on_the_entry():
+    text = """@incollection{c1, title = {A}, crossref = {nowhere}, year = 2001}
+@book{b1, title = {B}, crossref = {b2}, year = 2001}
+@book{b2, title = {C}, crossref = {b1}, year = 2001}"""
+    c1, b1, b2 = parse(text).references
+    assert c1.problems == [Problem("crossref entry nowhere is not in the file", line=1, entry="c1")]
+    assert [problem.message for problem in b1.problems + b2.problems] == [
+        "crossref entries b2 and b1 point to each other; nothing inherited"
+    ]
+
+
+def test_keyless_entries_get_a_label_and_no_problem():
+    parsed = parse((SAMPLES / "bbt-endnote-keyless.bib").read_text(encoding="utf-8"))
+    assert parsed.problems == []
+    [ref] = parsed.references
+    assert (ref.label, ref.line, ref.title, ref.year, ref.pages, ref.problems) == (
+        "Huang2012",
+        2,
+        "Alzheimer mechanisms and therapeutic strategies",
+        2012,
+        "1204-1222",
+        [],
+    )
+    two = parse(
+        "@article{\n author = {Huang, Y.}, year = 2012, title = {A}}\n@article{ title = {B}, year = 2012,"
+        "\n author = {Huang, Y.}}\n@misc{Huang2012b, title = {C}}"
+    )
+    assert [ref.label for ref in two.references] == ["Huang2012", "Huang2012a", "Huang2012b"]
+
+
+def test_traps_file_gives_right_values_and_a_clear_problem():
+    [ref] = parse((SAMPLES / "traps.bib").read_text(encoding="utf-8")).references
+    assert ref.authors == [Name("Laidé", "Jean"), Name("Loaeb", "Ben")]
+    assert ref.problems == [
+        Problem("authors separated by commas instead of 'and'; read as 2 authors", line=1, entry="Laide2013")
+    ]
+    assert (ref.title, ref.volume, ref.date, ref.keywords) == (
+        "An amazing title",
+        "n.s. 2",
+        "2013-01",
+        ["keyword1", "keyword2"],
+    )
+    assert ref.abstract.endswith("and with a french érudit word")
+
+
+def test_reads_what_records_carry_beyond_a_printed_reference():
+    text = r"""@article{p1, title = {$\alpha$-Fe2O3 and Fe$_2$O$_3$ in $^{131}$I-MIBG therapy},
+  journaltitle = {Blood Cancer Journal}, shortjournal = {Blood Cancer J}, year = 2017, month = dec, day = 5,
+  issn = {2044-5385, 2044-5386}, langid = {english}, keywords = {leukemia; infant; MLL},
+  abstract = {Background: 50\% of infants.}, eprinttype = {pubmed}, eprint = {29203889},
+  pmcid = {PMC5802538}}"""
+    [ref] = parse(text).references
+    assert ref.title == "α-Fe2O3 and Fe2O3 in ¹³¹I-MIBG therapy"
+    assert (ref.journal_abbrev, ref.date, ref.language, ref.issns) == (
+        "Blood Cancer J",
+        "2017-12-05",
+        "english",
+        ["2044-5385", "2044-5386"],
+    )
+    assert (ref.keywords, ref.abstract, ref.pmid, ref.pmcid) == (
+        ["leukemia", "infant", "MLL"],
+        "Background: 50% of infants.",
+        "29203889",
+        "PMC5802538",
+    )
+
+
+def test_a_gbk_encoded_file_is_decoded_and_read():
+    text = (
+        "@article{wang2019,\n  author = {王海 and 李明},\n"
+        "  title = {基于BP神经网络的儿童急性淋巴细胞白血病MRD预测研究},\n"
+        "  journal = {中华儿科杂志},\n  keywords = {白血病;MRD;CD19},\n  year = {2019},\n}\n"
+    )
+    for codec in ("gbk", "gb18030"):
+        decoded = decode_page(text.encode(codec))
+        assert decoded.text == text
+        [ref] = parse(decoded.text).references
+        assert (ref.title, ref.container_title, ref.keywords) == (
+            "基于BP神经网络的儿童急性淋巴细胞白血病MRD预测研究",
+            "中华儿科杂志",
+            ["白血病", "MRD", "CD19"],
+        )
