@@ -13,6 +13,7 @@ from .text import PageText, first_doi, first_substantial, work_type
 KIND = "generic"
 _HEADING_RE = re.compile(r"^(?:abstract|summary|резюме|аннотация)(?:\s*[:.]\s*(.*)|\s*)$", re.IGNORECASE)
 _TITLE_SUFFIX_RE = re.compile(r"\s+\|\s+[^|]+$")  # "Article title | Site name"
+_MAX_HEADING_WORDS = 5
 
 
 def parse(page: PageText) -> SourceRecord:
@@ -39,11 +40,18 @@ def _abstract(lines: list[str]) -> str:
             continue
         if match.group(1):
             return match.group(1)
-        paragraph: list[str] = []
-        for following in lines[index + 1 :]:
-            if following:
-                paragraph.append(following)
-            elif paragraph:
-                break
-        return " ".join(paragraph)
+        paragraph = _paragraph_after(lines, index + 1)
+        # An empty Abstract section is followed by the next heading ("Results"), not by an abstract.
+        if len(paragraph.split()) > _MAX_HEADING_WORDS or paragraph.endswith((".", "!", "?")):
+            return paragraph
     return ""
+
+
+def _paragraph_after(lines: list[str], start: int) -> str:
+    paragraph: list[str] = []
+    for following in lines[start:]:
+        if following:
+            paragraph.append(following)
+        elif paragraph:
+            break
+    return " ".join(paragraph)

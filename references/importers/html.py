@@ -7,6 +7,7 @@ import re
 import lxml.etree
 import lxml.html
 
+from .coins import coins_meta
 from .text import PageText, clean, page_from_text
 
 _DROPPED = ("head", "title", "script", "style", "noscript", "template", "nav", "svg", "iframe", "object")
@@ -20,6 +21,7 @@ _LINE_BLOCKS = frozenset(["div", "li", "tr", "br", "dd", "dt", "caption", "summa
 _CELLS = frozenset(("td", "th"))
 _HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]+")
 _NUMBERED_RE = re.compile(r"^\s*\[?\d+[.)\]]")
+_BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,4})(?:\s+|$)")
 # Block edges are marked first and merged afterwards: adjacent edges make one break, not several.
 _LINE_BREAK, _PARAGRAPH_BREAK = "\x00L", "\x00P"
 _BREAKS_RE = re.compile(r"(?:[ \t\n]*\x00[LP])+[ \t\n]*")
@@ -49,12 +51,15 @@ def _parse(markup: str) -> lxml.html.HtmlElement | None:
 
 
 def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """Meta tags by lower-cased name; COinS spans stand in for Highwire tags on a page that has none."""
     meta: dict[str, list[str]] = {}
     for element in root.iter("meta"):
         name = (element.get("name") or element.get("property") or "").strip().lower()
         content = clean(element.get("content") or "")
         if name and content:
             meta.setdefault(name, []).append(content)
+    if not any(name.startswith("citation_") for name in meta):
+        meta.update(coins_meta(root))
     return meta
 
 
@@ -66,6 +71,7 @@ class _Renderer:
         self.item_depth = 0
         self.pre_depth = 0
         self.counters: list[int | None] = []  # None for <ul>
+        self.bare_number = False  # the current item prints its number bare: it becomes the marker
 
     def render(self, root: lxml.html.HtmlElement) -> str:
         for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
@@ -77,6 +83,13 @@ class _Renderer:
         return "\n".join(line.strip() for line in text.split("\n"))
 
     def _text(self, value: str | None) -> None:
+        if value and self.bare_number and value.strip():
+            self.bare_number = False
+            number = _BARE_NUMBER_RE.match(value)
+            if number and self.counters and self.counters[-1] is not None:
+                self.counters[-1] = int(number.group(1))
+                self.parts.append(f"{number.group(1)}. ")
+                value = value[number.end() :]
         if value:
             self.parts.append(value if self.pre_depth else _HTML_SPACE_RE.sub(" ", value))
 
@@ -123,8 +136,17 @@ class _Renderer:
             return
         number = _number(element.get("value") or element.get("data-counter"), previous + 1)
         self.counters[-1] = number
-        if not _NUMBERED_RE.match(element.text_content()):
+        if _number_in_own_element(element):
+            self.bare_number = True
+        elif not _NUMBERED_RE.match(element.text_content()):
             self.parts.append(f"{number}. ")
+
+
+def _number_in_own_element(item: lxml.html.HtmlElement) -> bool:
+    """<li><span>49</span> Selecting ...: the printed number, not the list's count, labels the item."""
+    if (item.text or "").strip() or not len(item) or item.get("value"):
+        return False
+    return item[0].text_content().strip().isdigit()
 
 
 def _break_text(match: re.Match[str]) -> str:

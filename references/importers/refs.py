@@ -34,7 +34,7 @@ def _numbered_items(lines: Sequence[str], start: int) -> list[tuple[str, list[st
             after_blank = True
             continue
         match = _NUMBERED_RE.match(line)
-        if match and _continues_numbering(items, match.group(1) or match.group(2)):
+        if match and _continues_numbering(items, match.group(1) or match.group(2), after_blank):
             # Some sites print the number on a line of its own.
             items.append((match.group(1) or match.group(2), [match.group(3)] if match.group(3) else []))
         elif is_link_line(line):
@@ -49,12 +49,17 @@ def _numbered_items(lines: Sequence[str], start: int) -> list[tuple[str, list[st
     return [item for item in items if item[1]]
 
 
-def _continues_numbering(items: list[tuple[str, list[str]]], label: str) -> bool:
+def _continues_numbering(items: list[tuple[str, list[str]]], label: str, after_blank: bool) -> bool:
     # PubMed's copy prints "1." before every item: a list of ones goes on with another one.
+    # A saved page may leave items out (1-5, then 49): a higher number on the very next line goes on too.
     if not items:
         return True
-    previous = int(items[-1][0])
-    return int(label) == previous + 1 or (label == "1" and all(item[0] == "1" for item in items))
+    previous, number = int(items[-1][0]), int(label)
+    return (
+        number == previous + 1
+        or (number > previous and not after_blank and bool(items[-1][1]))
+        or (label == "1" and all(item[0] == "1" for item in items))
+    )
 
 
 def _as_references(items: list[tuple[str, list[str]]]) -> list[Reference]:
