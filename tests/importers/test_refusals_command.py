@@ -5,8 +5,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from references.importers.text import first_doi
 from references.models import Citation, Contributor, ImportItem, SourceDocument, Work
@@ -32,3 +34,15 @@ def test_import_sources_refuses_a_record_file_and_writes_nothing(path: Path):
     item = ImportItem.objects.get()
     assert item.outcome == ImportItem.Outcome.FAILED
     assert item.message.endswith(COMMANDS)
+
+
+@pytest.mark.django_db
+def test_the_web_import_refuses_a_record_file_in_its_preview(client, importer):
+    path = next(path for path in RECORD_FILES if path.suffix == ".ris")
+    client.force_login(importer)
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    response = client.post(reverse("references:import"), {"files": [upload]})
+    [plan] = response.context["plans"]
+    assert plan.message == f"This is a RIS file of bibliographic records, {COMMANDS}"
+    assert response.context["confirm"] is None
+    assert "manage.py import_references --into WORK" in response.text

@@ -16,7 +16,10 @@ STYLES = {
 
 
 class Command(BaseCommand):
-    help = "Import saved source pages (text or HTML): files, or folders of them."
+    help = (
+        "Import saved source pages (text or HTML): files, or folders of them. Files of bibliographic records "
+        "(RIS, MEDLINE, BibTeX, ...) and bare reference lists are refused: use import_references for those."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
