@@ -1,10 +1,25 @@
 """PubMed MEDLINE (.nbib) reference lists: every field, continuation lines, full names and identifiers."""
 
 from dataclasses import replace
+from pathlib import Path
 
-from references.refparse.formats import parse_structured
-from references.refparse.records import BOOK, BOOK_CHAPTER, Name, ParsedReference, Problem
+import pytest
+from Bio import Medline
+from django.conf import settings
+
+from references.refparse.formats import detect_format, parse_structured
+from references.refparse.records import (
+    BOOK,
+    BOOK_CHAPTER,
+    CLINICAL_TRIAL,
+    REVIEW,
+    Name,
+    ParsedReference,
+    Problem,
+)
 from tests.refparse.expected import PIETERS_2007
+
+SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "medline").iterdir())
 
 INTERFANT_NBIB = """\
 PMID- 17658395
@@ -89,7 +104,25 @@ def test_reads_every_field_of_a_journal_article():
     parsed = parse(INTERFANT_NBIB)
     assert parsed.format == "medline"
     assert parsed.problems == []
-    assert parsed.references[0] == replace(PIETERS_2007, line=1, pmid="17658395")
+    # A randomised trial is a clinical trial; the record's affiliation, ISSNs, date and types are kept.
+    assert parsed.references[0] == replace(
+        PIETERS_2007,
+        line=1,
+        pmid="17658395",
+        authors=[
+            Name(
+                "Pieters", "Rob", affiliation="Erasmus MC-Sophia Children's Hospital, Rotterdam, Netherlands."
+            ),
+            Name("Schrappe", "Martin"),
+            Name("De Lorenzo", "Paola"),
+        ],
+        work_type=CLINICAL_TRIAL,
+        journal_abbrev="Lancet",
+        issns=["1474-547X", "0140-6736"],
+        date="2007-07-21",
+        language="eng",
+        publication_types=["Journal Article", "Multicenter Study", "Randomized Controlled Trial"],
+    )
 
 
 def test_keeps_a_group_author_in_its_place():
@@ -99,7 +132,11 @@ def test_keeps_a_group_author_in_its_place():
         "(MLL)-rearranged acute lymphoblastic leukemia: results from the Interfant-99 Study. "
         "Blood. 2010;116(15):2644-2650. doi:10.1182/blood-2010-03-273532",
         line=35,
-        authors=[Name("Mann", "Georg"), Name("Attarbaschi", "Andishe"), Name("Interfant-99 Study Group")],
+        authors=[
+            Name("Mann", "Georg"),
+            Name("Attarbaschi", "Andishe"),
+            Name("Interfant-99 Study Group", collective=True),
+        ],
         title="Improved outcome with hematopoietic stem cell transplantation in a poor prognostic subgroup of "
         "infants with mixed-lineage-leukemia (MLL)-rearranged acute lymphoblastic leukemia: results from "
         "the Interfant-99 Study",
@@ -111,6 +148,10 @@ def test_keeps_a_group_author_in_its_place():
         page_last="2650",
         doi="10.1182/blood-2010-03-273532",
         pmid="20592248",
+        journal_abbrev="Blood",
+        date="2010-10-14",
+        language="eng",
+        publication_types=["Journal Article"],
     )
 
 
@@ -129,6 +170,8 @@ def test_short_names_a_single_page_and_a_pmcid_without_fau():
         doi="10.2807/1560-7917.es2014.19.49.20984",
         pmid="25523971",
         pmcid="PMC4454636",
+        journal_abbrev="Euro Surveill",
+        date="2014-12-11",
     )
 
 
@@ -193,3 +236,94 @@ def test_crlf_line_ends():
     ref = parse(INTERFANT_NBIB.replace("\n", "\r\n")).references[0]
     assert ref.title.endswith("randomised trial")
     assert ref.doi == "10.1016/s0140-6736(07)61126-x"
+
+
+def test_reads_what_a_record_carries_beyond_the_reference():
+    text = """PMID- 30000001
+TI  - Blinatumomab in infant ALL.
+AB  - BACKGROUND: Infants do badly. METHODS: We gave
+      blinatumomab. RESULTS: Most responded.
+FAU - Van der Sluis, Inge M
+AU  - van der Sluis IM
+AUID- ORCID: https://orcid.org/0000-0002-1825-0097
+AD  - Princess Maxima Center, Utrecht, the Netherlands.
+AD  - Erasmus MC, Rotterdam.
+FAU - Pieters, Rob
+AU  - Pieters R
+CN  - Interfant Study Group
+LA  - eng
+PT  - Journal Article
+PT  - Review
+OT  - infant
+OT  - blinatumomab
+MH  - Humans
+MH  - *Infant
+MH  - Precursor Cell Lymphoblastic Leukemia-Lymphoma/*drug therapy
+DP  - 2023 Feb
+TA  - Blood
+JT  - Blood
+IS  - 0006-4971 (Print)
+IS  - 1528-0020 (Electronic)
+ISBN- 978-3-86680-192-9
+"""
+    ref = parse(text).references[0]
+    assert (
+        ref.abstract
+        == "BACKGROUND: Infants do badly. METHODS: We gave blinatumomab. RESULTS: Most responded."
+    )
+    assert ref.authors == [
+        Name(
+            "Van der Sluis",
+            "Inge M",
+            orcid="0000-0002-1825-0097",
+            affiliation="Princess Maxima Center, Utrecht, the Netherlands.",
+        ),
+        Name("Pieters", "Rob"),
+        Name("Interfant Study Group", collective=True),
+    ]
+    assert (ref.work_type, ref.date, ref.language, ref.journal_abbrev) == (REVIEW, "2023-02", "eng", "Blood")
+    assert ref.keywords == ["infant", "blinatumomab"]
+    assert ref.mesh == ["Humans", "*Infant", "Precursor Cell Lymphoblastic Leukemia-Lymphoma/*drug therapy"]
+    assert (ref.issns, ref.isbns) == (["0006-4971", "1528-0020"], ["978-3-86680-192-9"])
+
+
+def test_an_affiliation_printed_ahead_of_the_names_goes_to_the_first_author():
+    text = "PMID- 1\nTI  - Bio toolkits.\nAD  - tacg Informatics, Irvine, CA.\nFAU - Mangalam, Harry\nAU  - Mangalam H\n"
+    assert parse(text).references[0].authors == [
+        Name("Mangalam", "Harry", affiliation="tacg Informatics, Irvine, CA.")
+    ]
+
+
+def test_records_without_pmid_lines_from_other_tools():
+    text = INTERFANT_NBIB.replace("PMID- 17658395\n", "").replace("PMID- 20592248\n", "")
+    assert detect_format(text) == "medline"
+    refs = parse(text).references
+    assert [ref.pmid for ref in refs] == ["", "", "25523971"]
+    assert refs[0].title.startswith("A treatment protocol") and refs[1].container_title == "Blood"
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda path: path.name)
+def test_sample_files_agree_with_biopython(path):
+    with path.open(encoding="utf-8") as handle:
+        expected = list(Medline.parse(handle))
+    parsed = parse(path.read_text(encoding="utf-8"))
+    assert detect_format(path.read_text(encoding="utf-8")) == "medline"
+    assert len(parsed.references) == len(expected)
+    for ref, record in zip(parsed.references, expected, strict=True):
+        assert ref.pmid == record.get("PMID", "")
+        assert ref.title == record["TI"].rstrip(".")
+        first = record.get("FAU", record.get("AU", [""]))[0]
+        assert ref.authors[0].family == (first.split(",")[0] if "," in first else first.split(" ")[0])
+        assert ref.year == int(record["DP"][:4])
+        assert ref.container_title == record.get("TA", "")
+        assert ref.volume == record.get("VI", "")
+        assert ref.pages.split("-")[0] == record.get("PG", "").split("-")[0]
+        assert bool(ref.abstract) == bool(record.get("AB"))
+        assert ref.abstract == " ".join(record.get("AB", "").split())
+        doi = next(
+            (aid[:-6] for aid in [*record.get("AID", []), record.get("LID", "")] if aid.endswith(" [doi]")),
+            "",
+        )
+        assert ref.doi == doi.lower()
+        assert ref.mesh == record.get("MH", [])
+        assert ref.publication_types == record.get("PT", [])

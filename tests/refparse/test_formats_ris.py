@@ -1,10 +1,13 @@
 """RIS reference lists: every field, record types and records without an ER line."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import rispy
+from django.conf import settings
 
-from references.refparse.formats import parse_structured
+from references.refparse.formats import detect_format, parse_structured
 from references.refparse.records import (
     BOOK,
     BOOK_CHAPTER,
@@ -12,12 +15,15 @@ from references.refparse.records import (
     JOURNAL_ARTICLE,
     OTHER,
     REPORT,
+    REVIEW,
     WEB_PAGE,
     Name,
     ParsedReference,
     Problem,
 )
 from tests.refparse.expected import BREESE_2022, HEIM_1987, PIETERS_2007
+
+SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "ris").iterdir())
 
 INTERFANT_RIS = """\
 TY  - JOUR
@@ -81,7 +87,9 @@ def test_reads_every_field_of_a_journal_article():
     parsed = parse(INTERFANT_RIS)
     assert parsed.format == "ris"
     assert parsed.problems == []
-    assert parsed.references[0] == replace(PIETERS_2007, line=1, label="pieters2007")
+    assert parsed.references[0] == replace(
+        PIETERS_2007, line=1, label="pieters2007", issns=["0140-6736"], date="2007-07-21"
+    )
 
 
 def test_reads_alternative_tags_a_wrapped_title_and_a_doi_url():
@@ -103,6 +111,7 @@ def test_reads_alternative_tags_a_wrapped_title_and_a_doi_url():
         page_last="2650",
         doi="10.1182/blood-2010-03-273532",
         url="https://doi.org/10.1182/blood-2010-03-273532",
+        date="2010",
     )
 
 
@@ -121,11 +130,12 @@ def test_reads_non_ascii_names_and_a_single_page():
         issue="12",
         page_first="659",
         doi="10.1038/s41408-017-0023-x",
+        date="2017",
     )
 
 
 def test_reads_a_book():
-    assert parse(INTERFANT_RIS).references[3] == replace(HEIM_1987, line=43)
+    assert parse(INTERFANT_RIS).references[3] == replace(HEIM_1987, line=43, date="1987")
 
 
 def test_reads_a_chapter_with_editors_and_the_book_title_from_t2():
@@ -147,6 +157,7 @@ ER  - """
             BREESE_2022,
             authors=[Name("Breese", "E.H."), Name("Kotecha", "R.S."), Name("Guest", "E.M.")],
             editors=[Name("Litzow", "M.R."), Name("Raetz", "E.A.")],
+            date="2022",
         )
     ]
 
@@ -210,3 +221,88 @@ def test_a_doi_is_taken_from_a_doi_org_url_only():
     text = f"TY  - JOUR\nTI  - Lineage switch\nUR  - {publisher_page}\nER  -\n"
     ref = parse(text).references[0]
     assert (ref.doi, ref.url) == ("", publisher_page)
+
+
+@pytest.mark.parametrize(
+    ("ris_type", "work_type"),
+    [
+        ("Journal Article", JOURNAL_ARTICLE),
+        ("Book Section", BOOK_CHAPTER),
+        ("Conference Paper", CONFERENCE_ABSTRACT),
+        ("Edited Book", BOOK),
+        ("Web Page", WEB_PAGE),
+    ],
+)
+def test_maps_the_long_type_names_endnote_and_mendeley_write(ris_type, work_type):
+    assert parse(f"TY  - {ris_type}\nTI  - Interfant-06\nER  - \n").references[0].work_type == work_type
+
+
+def test_reads_what_a_record_carries_beyond_the_reference():
+    text = """TY  - JOUR
+AU  - Federico, S.
+AU  - Grillo, A.
+AD  - Univ. degli Studi di Catania, Italy
+AD  - University of Calgary, Canada
+ST  - Short title only
+VO  - 52
+AB  - BACKGROUND: first part
+      RESULTS: second part
+JF  - Journal of Leukemia Research
+J2  - J Leuk Res
+DA  - 2007/07/28/
+PY  - 2007
+SN  - 0140-6736
+LA  - English
+KW  - infant
+KW  - leukemia
+M3  - Review
+ER  - """
+    ref = parse(text).references[0]
+    assert [name.affiliation for name in ref.authors] == [
+        "Univ. degli Studi di Catania, Italy",
+        "University of Calgary, Canada",
+    ]
+    assert (ref.title, ref.volume, ref.journal_abbrev) == ("Short title only", "52", "J Leuk Res")
+    assert ref.abstract == "BACKGROUND: first part RESULTS: second part"
+    assert (ref.date, ref.issns, ref.language, ref.keywords) == (
+        "2007-07-28",
+        ["0140-6736"],
+        "English",
+        ["infant", "leukemia"],
+    )
+    assert (ref.publication_types, ref.work_type) == (["Review"], REVIEW)
+
+
+def test_an_isbn_in_sn_is_an_isbn():
+    ref = parse("TY  - BOOK\nTI  - Cancer Cytogenetics\nSN  - 978-3-86680-192-9\nER  - \n").references[0]
+    assert (ref.isbns, ref.issns) == (["978-3-86680-192-9"], [])
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda path: path.name)
+def test_sample_files_agree_with_rispy(path):
+    text = path.read_text(encoding="utf-8")
+    expected = rispy.loads(text)
+    parsed = parse(text)
+    assert detect_format(text) == "ris"
+    assert len(parsed.references) == len(expected)
+    for ref, record in zip(parsed.references, expected, strict=True):
+        title = record.get("title") or record.get("primary_title") or ""
+        assert ref.title == title.rstrip(".")
+        authors = record.get("authors") or record.get("first_authors") or []
+        assert [name.family for name in ref.authors] == [author.split(",")[0] for author in authors]
+        year = record.get("year") or record.get("publication_year") or ""
+        assert ref.year == (int(year[:4]) if year else None)
+        journal = (
+            record.get("journal_name")
+            or record.get("alternate_title3")
+            or record.get("secondary_title")
+            or ""
+        )
+        assert ref.container_title == journal
+        assert ref.volume == record.get("volume", "")
+        assert (ref.page_first or ref.elocator) == record.get("start_page", "")
+        assert ref.doi == (
+            record["doi"].lower().removeprefix("http://dx.doi.org/") if record.get("doi") else ""
+        )
+        assert bool(ref.abstract) == bool(record.get("abstract") or record.get("notes_abstract"))
+        assert ref.keywords == record.get("keywords", [])

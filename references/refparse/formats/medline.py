@@ -1,11 +1,11 @@
-"""PubMed MEDLINE records (.nbib): 'PMID- 17599726', 'TI  - ...', continuation lines indented six spaces."""
+"""PubMed MEDLINE records (.nbib): 'PMID- 17599726', 'TI  - ...', continuation lines indented six spaces.
+Files from other tools may have no PMID line: records are then told apart by blank lines."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from references.importers.text import clean
 from references.refparse.records import (
     BOOK,
     BOOK_CHAPTER,
@@ -14,20 +14,33 @@ from references.refparse.records import (
     ParsedList,
     ParsedReference,
 )
+from references.worktypes import from_publication_types
 
 from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_text, year_from
+from .values import clean, isbns_from, iso_date, issns_from, orcid_from
 
 _TAG_RE = re.compile(r"^([A-Z0-9]{2,4}) *- ?(.*)$")
 _ELOCATOR_RE = re.compile(r"^e\d+$", re.IGNORECASE)
+_AUTHOR_TAGS = frozenset(("FAU", "AU", "CN"))
+_EDITOR_TAGS = frozenset(("FED", "ED"))
 
 
 @dataclass
 class _Record:
     line: int
     fields: list[tuple[str, str]] = field(default_factory=list)  # in the order given, tags repeat
+    _by_tag: dict[str, list[str]] | None = None
+
+    def values(self, tag: str) -> list[str]:
+        if self._by_tag is None:
+            self._by_tag = {}
+            for name, value in self.fields:
+                if value:
+                    self._by_tag.setdefault(name, []).append(value)
+        return self._by_tag.get(tag, [])
 
     def first(self, *tags: str) -> str:
-        return next((value for tag, value in self.fields if tag in tags and value), "")
+        return next((values[0] for tag in tags if (values := self.values(tag))), "")
 
     def all(self, *tags: str) -> list[tuple[str, str]]:
         return [(tag, value) for tag, value in self.fields if tag in tags and value]
@@ -63,16 +76,17 @@ def _records(text: str) -> list[_Record]:
 def _reference(record: _Record) -> ParsedReference:
     ref = ParsedReference(raw="", line=record.line, pmid=record.first("PMID"))
     _read_titles(ref, record)
-    ref.authors = _names(record, "FAU", "AU", group_tag="CN")
-    ref.editors = _names(record, "FED", "ED")
+    ref.authors, ref.editors = _names(record)
     ref.year = year_from(record.first("DP"))
+    ref.date = iso_date(record.first("DP"))
     ref.volume, ref.issue = record.first("VI"), record.first("IP")
     set_pages(ref, record.first("PG"))
     if not (ref.pages or ref.elocator):
         ref.elocator = next((v for _, v in record.all("LID") if _ELOCATOR_RE.match(v)), "")
     ref.doi = doi_from(record.marked(("LID", "AID"), " [doi]"))
     ref.pmcid = pmcid_from(record.first("PMC"))
-    if ref.work_type != JOURNAL_ARTICLE:
+    _read_description(ref, record)
+    if ref.work_type in (BOOK, BOOK_CHAPTER):
         ref.publisher, ref.location = record.first("PB"), record.first("PL")
     return finish(ref, entry=f"PMID {ref.pmid}" if ref.pmid else "")
 
@@ -89,8 +103,50 @@ def _read_titles(ref: ParsedReference, record: _Record) -> None:
         ref.container_title = clean(record.first("TA", "JT"))
 
 
-def _names(record: _Record, full_tag: str, short_tag: str, group_tag: str = "") -> list[Name]:
-    """Full names ('Pieters, Rob') when given, else 'Pieters R'; group names in their place."""
-    person_tag = full_tag if record.first(full_tag) else short_tag
-    tags = (person_tag, group_tag) if group_tag else (person_tag,)
-    return [Name(family=value) if tag == group_tag else name_from(value) for tag, value in record.all(*tags)]
+def _read_description(ref: ParsedReference, record: _Record) -> None:
+    ref.abstract = clean(record.first("AB"))
+    ref.journal_abbrev = clean(record.first("TA"))
+    ref.issns = issns_from(record.values("IS"))
+    ref.isbns = isbns_from(record.values("ISBN"))
+    ref.language = record.first("LA")
+    ref.keywords = [clean(value) for value in record.values("OT")]
+    ref.mesh = [clean(value) for value in record.values("MH")]
+    ref.publication_types = [clean(value) for value in record.values("PT")]
+    if ref.work_type == JOURNAL_ARTICLE:
+        ref.work_type = from_publication_types(ref.publication_types, JOURNAL_ARTICLE)
+
+
+def _names(record: _Record) -> tuple[list[Name], list[Name]]:
+    """Authors and editors in order: full names ('Pieters, Rob') when given, else 'Pieters R'; group names
+    (CN) in their place; each author's first affiliation (AD) and ORCID (AUID) from the lines after it."""
+    author_tag = "FAU" if record.values("FAU") else "AU"
+    editor_tag = "FED" if record.values("FED") else "ED"
+    authors: list[Name] = []
+    editors: list[Name] = []
+    early_affiliation = ""  # records before 2014 give one AD, sometimes ahead of the names
+    after_author = False
+    for tag, value in record.fields:
+        if not value:
+            continue
+        if tag in _AUTHOR_TAGS or tag in _EDITOR_TAGS:
+            after_author = tag in _AUTHOR_TAGS
+        if tag == author_tag:
+            authors.append(name_from(value))
+        elif tag == "CN":
+            authors.append(Name(family=clean(value), collective=True))
+        elif tag == editor_tag:
+            editors.append(name_from(value))
+        elif tag == "AD" and not authors:
+            early_affiliation = early_affiliation or clean(value)
+        elif tag in ("AD", "AUID") and after_author:
+            authors[-1] = _with_detail(authors[-1], tag, value)
+    if early_affiliation and authors and not authors[0].affiliation:
+        authors[0] = replace(authors[0], affiliation=early_affiliation)
+    return authors, editors
+
+
+def _with_detail(name: Name, tag: str, value: str) -> Name:
+    if tag == "AD":
+        return name if name.affiliation else replace(name, affiliation=clean(value))
+    orcid = orcid_from(value) if "ORCID" in value.upper() else ""
+    return replace(name, orcid=orcid) if orcid and not name.orcid else name

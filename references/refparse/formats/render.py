@@ -7,8 +7,11 @@ import re
 from references.refparse.records import (
     BOOK,
     BOOK_CHAPTER,
+    CASE_REPORT,
+    CLINICAL_TRIAL,
     CONFERENCE_ABSTRACT,
     JOURNAL_ARTICLE,
+    REVIEW,
     Name,
     ParsedReference,
 )
@@ -46,7 +49,7 @@ def _sentence(text: str) -> str:
 
 
 def _source(ref: ParsedReference) -> str:
-    if ref.work_type == JOURNAL_ARTICLE:
+    if ref.work_type in (JOURNAL_ARTICLE, REVIEW, CASE_REPORT, CLINICAL_TRIAL):
         return _journal_source(ref)
     if ref.work_type == BOOK:
         return _publication(ref)

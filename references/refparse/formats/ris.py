@@ -1,11 +1,11 @@
-"""RIS records ('TY  - JOUR' ... 'ER  - ')."""
+"""RIS records ('TY  - JOUR' ... 'ER  - '), from Embase/Ovid, Scopus, ScienceDirect, Web of Science, Zotero,
+EndNote and Mendeley: repeated and wrapped tags, long types ('TY  - Journal Article')."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from references.importers.text import clean
 from references.refparse.records import (
     BOOK,
     BOOK_CHAPTER,
@@ -14,12 +14,15 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
+    Name,
     ParsedList,
     ParsedReference,
     Problem,
 )
+from references.worktypes import from_publication_types
 
 from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from
+from .values import clean, isbns_from, iso_date, issns_from
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _WORK_TYPES = {
@@ -29,7 +32,17 @@ _WORK_TYPES = {
     **dict.fromkeys(("CONF", "CPAPER", "ABST"), CONFERENCE_ABSTRACT),
     **dict.fromkeys(("RPRT", "GOVDOC"), REPORT),
     **dict.fromkeys(("ELEC", "WEB", "BLOG"), WEB_PAGE),
+    # EndNote and Mendeley write the type's name instead of its code.
+    **dict.fromkeys(("JOURNAL ARTICLE", "MAGAZINE ARTICLE", "NEWSPAPER ARTICLE"), JOURNAL_ARTICLE),
+    **dict.fromkeys(("EDITED BOOK", "ELECTRONIC BOOK"), BOOK),
+    **dict.fromkeys(("BOOK SECTION", "BOOK CHAPTER", "ELECTRONIC BOOK SECTION"), BOOK_CHAPTER),
+    **dict.fromkeys(
+        ("CONFERENCE PAPER", "CONFERENCE PROCEEDINGS", "CONFERENCE ABSTRACT"), CONFERENCE_ABSTRACT
+    ),
+    **dict.fromkeys(("REPORT", "GOVERNMENT DOCUMENT"), REPORT),
+    **dict.fromkeys(("WEB PAGE", "ELECTRONIC ARTICLE", "BLOG"), WEB_PAGE),
 }
+_PUBLICATION_TYPE_TAGS = ("M3", "PT")  # Scopus writes "Article" / "Review" in M3
 
 
 @dataclass
@@ -81,23 +94,63 @@ def _records(lines: list[str]) -> list[_Record]:
 
 def _reference(record: _Record) -> ParsedReference:
     ref = ParsedReference(raw="", line=record.line, label=record.first("ID"))
-    ref.work_type = _WORK_TYPES.get(record.first("TY").upper(), OTHER)
-    ref.authors = [name_from(value) for value in record.all("AU", "A1")]
+    ref.authors = _authors(record)
     ref.editors = [name_from(value) for value in record.all("ED", "A2")]
-    ref.title = title_text(record.first("TI", "T1"))
+    _read_type(ref, record)
+    ref.title = title_text(record.first("TI", "T1", "ST"))
     container_tags = ("T2", "BT") if ref.work_type == BOOK_CHAPTER else ("JO", "JF", "T2", "JA", "J2", "BT")
     ref.container_title = clean(record.first(*container_tags))
     ref.year = year_from(record.first("PY", "Y1", "DA"))
-    ref.volume, ref.issue = clean(record.first("VL")), clean(record.first("IS"))
+    ref.date = _date(record)
+    ref.volume, ref.issue = clean(record.first("VL", "VO")), clean(record.first("IS"))
     _read_pages(ref, record.first("SP"), record.first("EP"))
     ref.publisher, ref.location = clean(record.first("PB")), clean(record.first("CY"))
     ref.url = clean(record.first("UR"))
-    ref.doi = doi_from(record.first("DO")) or doi_from_url(ref.url)
+    ref.doi = doi_from(record.first("DO", "DI")) or doi_from_url(ref.url)
     ref.pmcid = pmcid_from(record.first("C2"))
+    _read_description(ref, record)
     entry = ref.title or record.first("AU", "A1")
     if not record.closed:
         ref.problems.append(Problem("record has no ER line", line=record.line, entry=_short(entry)))
     return finish(ref, entry=_short(entry))
+
+
+def _authors(record: _Record) -> list[Name]:
+    """Authors in order; each with its address (AD) when the record gives one address per author."""
+    authors = [name_from(value) for value in record.all("AU", "A1")]
+    addresses = [clean(value) for value in record.all("AD")]
+    if authors and len(addresses) == len(authors):
+        return [replace(name, affiliation=address) for name, address in zip(authors, addresses, strict=True)]
+    return authors
+
+
+def _read_type(ref: ParsedReference, record: _Record) -> None:
+    ref.publication_types = [clean(value) for value in record.all(*_PUBLICATION_TYPE_TAGS)]
+    record_type = _WORK_TYPES.get(clean(record.first("TY")).upper(), OTHER)
+    if record_type in (JOURNAL_ARTICLE, OTHER):
+        record_type = from_publication_types(ref.publication_types, record_type)
+    ref.work_type = record_type
+
+
+def _date(record: _Record) -> str:
+    """The fullest of DA and PY ('2007/07/28/' -> '2007-07-28')."""
+    dates = [iso_date(value) for value in (record.first("DA"), record.first("PY", "Y1"))]
+    return max(dates, key=len)
+
+
+def _read_description(ref: ParsedReference, record: _Record) -> None:
+    ref.abstract = clean(record.first("AB", "N2"))
+    abbreviation = clean(record.first("J2", "JA"))
+    journal = clean(record.first("JO"))
+    if not abbreviation and journal and journal != ref.container_title:
+        abbreviation = journal
+    ref.journal_abbrev = abbreviation
+    # SN holds an ISSN for a serial and an ISBN for a book.
+    numbers = record.all("SN")
+    ref.isbns = isbns_from(numbers)
+    ref.issns = issns_from(value for value in numbers if not isbns_from([value]))
+    ref.language = clean(record.first("LA"))
+    ref.keywords = [clean(value) for value in record.all("KW")]
 
 
 def _read_pages(ref: ParsedReference, start: str, end: str) -> None:
