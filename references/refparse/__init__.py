@@ -1,6 +1,7 @@
 """Reference lists in every common format -> ParsedList. Plain Python: no ORM, no HTTP."""
 
 from .formats import FORMATS, detect_format, parse_structured
+from .formats.sniff import refuse_binary
 from .records import ParsedList, ParsedReference, Unreadable
 from .text import parse_reference, parse_text_list
 
@@ -18,6 +19,7 @@ __all__ = [
 
 
 def parse_reference_list(text: str, *, format: str | None = None) -> ParsedList:
-    """Parse a pasted or uploaded list; the format is detected unless named."""
+    """Parse a pasted or uploaded list; the format is detected unless named. Unreadable when no reader can."""
+    refuse_binary(text)
     format = {"doi": "ids"}.get(format, format) or detect_format(text)
     return parse_text_list(text) if format == "text" else parse_structured(text, format)

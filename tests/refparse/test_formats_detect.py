@@ -10,8 +10,10 @@ import pytest
 from references.refparse.formats import FORMATS, detect_format, parse_structured
 from tests.refparse.test_formats_bibtex import CROSSREF, INTERFANT_BIB
 from tests.refparse.test_formats_csljson import INTERFANT_CSL
+from tests.refparse.test_formats_endnote_xml import RECORDS as ENDNOTE_RECORDS
 from tests.refparse.test_formats_ids import ID_LIST
 from tests.refparse.test_formats_medline import INTERFANT_NBIB
+from tests.refparse.test_formats_pubmed_xml import ARTICLE as PUBMED_ARTICLE
 from tests.refparse.test_formats_ris import INTERFANT_RIS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +69,7 @@ def test_detection_is_quick_on_a_long_paste():
 def test_every_format_parses_by_name():
     samples = {"bibtex": INTERFANT_BIB, "ris": INTERFANT_RIS, "medline": INTERFANT_NBIB}
     samples |= {"csljson": INTERFANT_CSL, "ids": ID_LIST}
+    samples |= {"pubmed-xml": PUBMED_ARTICLE, "endnote-xml": ENDNOTE_RECORDS}
     assert set(samples) == set(FORMATS)
     for format, text in samples.items():
         parsed = parse_structured(text, format)

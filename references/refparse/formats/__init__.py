@@ -14,8 +14,10 @@ from references.refparse.records import ParsedList
 from .bibtex import parse_bibtex
 from .csljson import parse_csljson
 from .detect import FORMATS, detect_format
+from .endnote_xml import parse_endnote_xml
 from .ids import parse_ids
 from .medline import parse_medline
+from .pubmed_xml import parse_pubmed_xml
 from .render import render_reference
 from .ris import parse_ris
 
@@ -27,6 +29,8 @@ _READERS: dict[str, Callable[[str], ParsedList]] = {
     "medline": parse_medline,
     "csljson": parse_csljson,
     "ids": parse_ids,
+    "pubmed-xml": parse_pubmed_xml,
+    "endnote-xml": parse_endnote_xml,
 }
 
 

@@ -6,8 +6,9 @@ import json
 import re
 
 from .ids import is_id_line
+from .sniff import looks_like_xml, refuse_binary, xml_format
 
-FORMATS = ("bibtex", "ris", "medline", "csljson", "ids")
+FORMATS = ("bibtex", "ris", "medline", "csljson", "ids", "pubmed-xml", "endnote-xml")
 
 _BIBTEX_RE = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _RIS_RE = re.compile(r"^TY  - ", re.MULTILINE)
@@ -18,8 +19,11 @@ _CSL_KEYS = frozenset(("type", "title", "author", "issued", "DOI", "container-ti
 
 
 def detect_format(text: str) -> str:
-    """One of FORMATS, or "text" when none fits."""
+    """One of FORMATS, or "text" when none fits; Unreadable for binary content and XML no reader takes."""
     text = text.removeprefix("\ufeff")
+    refuse_binary(text)
+    if looks_like_xml(text):
+        return xml_format(text)
     if _looks_like_csljson(text):
         return "csljson"
     if _BIBTEX_RE.search(text):

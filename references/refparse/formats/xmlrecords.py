@@ -1,0 +1,116 @@
+"""Records of an XML export read one at a time with a safe parser: no network, no entity expansion."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from references.importers.text import clean
+from references.refparse.records import Unreadable
+
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def records(text: str, tags: tuple[str, ...], what: str) -> Iterator[etree._Element]:
+    """Each element named in `tags`, complete, in document order; refuse a file lxml cannot read to its end.
+
+    An element is cleared once the caller has moved on, so a large file is read in little memory."""
+    events = etree.iterparse(
+        io.BytesIO(text.encode("utf-8")),
+        events=("end",),
+        tag=tags,
+        encoding="utf-8",  # the text is decoded already, whatever its declaration says
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    complete = 0
+    try:
+        for _, element in events:
+            yield element
+            complete += 1
+            _forget(element)
+    except etree.XMLSyntaxError as error:
+        raise Unreadable(_unreadable(text, tags, what, error, complete)) from None
+
+
+def _forget(element: etree._Element) -> None:
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
+
+
+def _unreadable(
+    text: str, tags: tuple[str, ...], what: str, error: etree.XMLSyntaxError, complete: int
+) -> str:
+    if not _at_end(text, error):
+        return f"This looks like {what} that is not well-formed at line {error.lineno} ({error.msg}); export it again."
+    starts = [match.start() for match in re.finditer(rf"<(?:{'|'.join(tags)})[\s>]", text)]
+    if len(starts) > complete:
+        line = text.count("\n", 0, starts[-1]) + 1
+        return f"This looks like {what} that ends in the middle of a record (line {line}): the file is cut short."
+    return f"This looks like {what} that ends before its last closing tag: the file is cut short."
+
+
+def _at_end(text: str, error: etree.XMLSyntaxError) -> bool:
+    """Whether lxml ran out of input: its error is past the last character, not at a broken tag before it."""
+    body = text.rstrip()
+    last_line, last = body.count("\n") + 1, body.rpartition("\n")[2]
+    line, column = error.position
+    return line > last_line or (line == last_line and column > len(last.encode()))
+
+
+def text_of(element: etree._Element | None) -> str:
+    """The element's text with inline markup (<i>, <sub>, MathML) kept as plain text, on one line."""
+    if element is None:
+        return ""
+    value = element.text or "" if len(element) == 0 else "".join(_pieces(element))
+    # str.split() is several times faster than clean()'s regexes, and ASCII has no invisible characters.
+    return " ".join(value.split()) if value.isascii() else clean(value)
+
+
+def _pieces(element: etree._Element) -> Iterator[str]:
+    yield element.text or ""
+    for child in element:
+        if not isinstance(child.tag, str):
+            pass  # an entity left unexpanded (or a comment): its text is not the record's
+        elif child.tag.startswith(_MATHML):
+            yield "".join(piece.strip() for piece in child.itertext())
+        else:
+            yield from _pieces(child)
+        yield child.tail or ""
+
+
+def first_text(element: etree._Element, *paths: str) -> str:
+    """The text of the first non-empty element found at one of `paths`."""
+    for path in paths:
+        if value := text_of(element.find(path)):
+            return value
+        for found in element.iterfind(path):
+            if value := text_of(found):
+                return value
+    return ""
+
+
+def children(element: etree._Element | None) -> dict[str, etree._Element]:
+    """The first child of each name, found in one pass instead of a search per field."""
+    return {child.tag: child for child in reversed(element)} if element is not None else {}
+
+
+_PROLOG_RE = re.compile(
+    r"\A\ufeff?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)\s*)*<([A-Za-z_][\w.:-]*)",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def root_name(text: str) -> str:
+    """The name of the root element of an XML (or HTML) document, "" when `text` does not start like one."""
+    match = _PROLOG_RE.match(text[:65536])
+    return match.group(1) if match else ""
