@@ -20,6 +20,7 @@ RECORD_START_RE = re.compile(r"^<\s*(\d+)\.?\s*>\s*$")
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) *- ?(.*)$")
 # The labelled layout's field names (lower-cased), as the tags the tagged layout gives the same field.
 _LABELS = {
+    "database": "DB",
     "unique identifier": "UI",
     "accession number": "AN",
     "embase accession number": "AN",
