@@ -10,7 +10,9 @@ from .records import BOOK_CHAPTER, CASE_REPORT, JOURNAL_ARTICLE, REVIEW, Person
 
 _SPACE_RE = re.compile(r"\s+")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+# Every character a DOI may hold but spaces and quotes; "<" and ">" only around a SICI's "<377::AID-JCC1>" (a
+# digit after "<"), so that markup after a DOI stays out of it.
+DOI_RE = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<\d[^\s\"<>]*>)+")
 _DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _PAGES_RE = re.compile(r"^([A-Za-z]*)(\d+)\s*[-\u2010-\u2015\u2212]+\s*([A-Za-z]*)(\d+)(.*)$")
 _ISSN_RE = re.compile(r"\b(\d{4}-\d{3}[\dXx])\b")
