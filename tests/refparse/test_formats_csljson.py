@@ -87,7 +87,9 @@ def test_reads_every_field_of_a_journal_article():
     parsed = parse(INTERFANT_CSL)
     assert parsed.format == "csljson"
     assert parsed.problems == []
-    assert parsed.references[0] == replace(PIETERS_2007, line=2, label="pieters2007", pmid="17658395")
+    assert parsed.references[0] == replace(
+        PIETERS_2007, line=2, label="pieters2007", pmid="17658395", date="2007-07-21"
+    )
 
 
 def test_reads_particles_numbers_a_literal_date_and_a_doi_url():
@@ -112,19 +114,20 @@ def test_reads_particles_numbers_a_literal_date_and_a_doi_url():
 
 def test_reads_a_book_and_a_report_with_a_group_author():
     book, report = parse(INTERFANT_CSL).references[2:]
-    assert book == replace(HEIM_1987, line=34, label="heim1987")
+    assert book == replace(HEIM_1987, line=34, label="heim1987", date="1987")
     assert report == ParsedReference(
         raw="National Cancer Institute. SEER Cancer Statistics Review, 1975-2016. Bethesda, MD: National "
         "Cancer Institute; 2019. Available from: https://seer.cancer.gov/csr/1975_2016/",
         line=43,
         label="seer2019",
-        authors=[Name("National Cancer Institute")],
+        authors=[Name("National Cancer Institute", collective=True)],
         title="SEER Cancer Statistics Review, 1975-2016",
         year=2019,
         publisher="National Cancer Institute",
         location="Bethesda, MD",
         url="https://seer.cancer.gov/csr/1975_2016/",
         work_type=REPORT,
+        date="2019-04-15",
     )
 
 
@@ -180,7 +183,8 @@ def test_the_test_items_are_valid_csl_json():
 def test_reads_crossref_csl_json_a_single_object():
     parsed = parse((FIXTURES / "crossref" / "cn-csl-json-10.1126_science.169.3946.635.json").read_text())
     assert parsed.problems == []
-    assert parsed.references == [
+    assert parsed.references[0].abstract.startswith("The train of thought pursued in this article")
+    assert [replace(ref, abstract="") for ref in parsed.references] == [
         ParsedReference(
             raw="Frank HS. The Structure of Ordinary Water. Science. 1970;169(3946):635-641. "
             "doi:10.1126/science.169.3946.635",
@@ -197,6 +201,10 @@ def test_reads_crossref_csl_json_a_single_object():
             publisher="American Association for the Advancement of Science (AAAS)",
             doi="10.1126/science.169.3946.635",
             url="http://dx.doi.org/10.1126/science.169.3946.635",
+            journal_abbrev="Science",
+            issns=["0036-8075", "1095-9203"],
+            date="1970-08-14",
+            language="en",
         )
     ]
 
@@ -289,3 +297,57 @@ def object_errors(value, schema, root, path):
     for key in properties.keys() & value.keys():
         errors += schema_errors(value[key], properties[key], root, f"{path}.{key}")
     return errors
+
+
+SAMPLES = shared_dir() / "samples" / "csljson"
+
+
+@pytest.mark.parametrize("name", ["bbt-372-zotero.csl.json", "manubot-pubmed-scihub-study.json"])
+def test_sample_files_agree_with_json_item_by_item(name):
+    text = (SAMPLES / name).read_text(encoding="utf-8")
+    items = json.loads(text)
+    parsed = parse(text)
+    assert parsed.problems == [] and len(parsed.references) == len(items)
+    for item, ref in zip(items, parsed.references, strict=True):
+        assert ref.label == item["id"]
+        assert ref.authors[0].family == item["author"][0]["family"]
+        assert ref.year == int(item["issued"]["date-parts"][0][0])
+        assert (ref.container_title, ref.volume, ref.doi) == (
+            item["container-title"],
+            item["volume"],
+            item["DOI"],
+        )
+        assert ref.journal_abbrev == item["container-title-short"]
+        assert (ref.pmid, ref.pmcid) == (item.get("PMID", ""), item.get("PMCID", ""))
+        assert bool(ref.abstract) == bool(item.get("abstract"))
+
+
+def test_reads_record_fields_of_a_pubmed_csl_item():
+    ref = parse((SAMPLES / "manubot-pubmed-scihub-study.json").read_text(encoding="utf-8")).references[0]
+    assert (ref.date, ref.issns, ref.pmid, ref.pmcid) == (
+        "2018-03-01",
+        ["2050-084X"],
+        "29424689",
+        "PMC5832410",
+    )
+    assert ref.abstract.endswith("suggesting the toll access business model may become unsustainable.")
+    assert "Our interactive browser at https://greenelab.github.io/scihub allows users" in ref.abstract
+
+
+def test_rich_text_title_literal_authors_keywords_isbn_and_language():
+    item = {
+        "id": "x1",
+        "type": "book",
+        "title": "Codes in <i>Library Quarterly</i>, 1931–2004",
+        "author": [{"literal": "Children's Oncology Group"}],
+        "keyword": "leukemia; infant",
+        "ISBN": "978-0-521-19595-9",
+        "language": "en-US",
+        "journalAbbreviation": "Libr. Q.",
+        "issued": {"raw": "2006-05"},
+    }
+    ref = parse(json.dumps([item])).references[0]
+    assert ref.title == "Codes in Library Quarterly, 1931–2004"
+    assert ref.authors == [Name("Children's Oncology Group", collective=True)]
+    assert (ref.keywords, ref.isbns, ref.language) == (["leukemia", "infant"], ["978-0-521-19595-9"], "en-US")
+    assert (ref.journal_abbrev, ref.date, ref.year) == ("Libr. Q.", "2006-05", 2006)

@@ -23,6 +23,7 @@ from references.refparse.records import (
 )
 
 from .fields import doi_from, doi_from_url, finish, pmcid_from, set_pages, title_text, year_from
+from .values import isbns_from, iso_date, issns_from, split_list
 
 # CSL types, and the Crossref types its CSL output keeps ("journal-article", "book-chapter" ...).
 _WORK_TYPES = {
@@ -36,6 +37,8 @@ _WORK_TYPES = {
 _FAMILY_PARTS = ("dropping-particle", "non-dropping-particle", "family")
 _DECODER = json.JSONDecoder()
 _SPACE_RE = re.compile(r"\s*")
+_MARKUP_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+_BLOCK_MARKUP_RE = re.compile(r"</?(?:jats:)?(?:p|sec|title|div|br|list-item)\b[^<>]*>", re.IGNORECASE)
 
 
 class _Lines:
@@ -112,7 +115,7 @@ def _reference(item: dict[str, Any], line: int) -> ParsedReference:
     ref.work_type = _WORK_TYPES.get(_text(item.get("type")), OTHER)
     ref.authors = _names(item.get("author"))
     ref.editors = _names(item.get("editor"))
-    ref.title = title_text(_text(item.get("title")))
+    ref.title = title_text(_without_markup(_text(item.get("title"))))
     ref.container_title = _text(item.get("container-title"))
     ref.year = _year(item.get("issued"))
     ref.volume, ref.issue = _text(item.get("volume")), _text(item.get("issue"))
@@ -123,7 +126,30 @@ def _reference(item: dict[str, Any], line: int) -> ParsedReference:
     ref.url = _text(item.get("URL"))
     ref.doi = doi_from(_text(item.get("DOI"))) or doi_from_url(ref.url)
     ref.pmid, ref.pmcid = _text(item.get("PMID")), pmcid_from(_text(item.get("PMCID")))
+    _read_record_fields(ref, item)
     return finish(ref, entry=label or ref.title[:60])
+
+
+def _read_record_fields(ref: ParsedReference, item: dict[str, Any]) -> None:
+    ref.abstract = _without_markup(_text(item.get("abstract")))
+    ref.journal_abbrev = _text(item.get("container-title-short")) or _text(item.get("journalAbbreviation"))
+    ref.issns = issns_from(_texts(item.get("ISSN")))
+    ref.isbns = isbns_from(_texts(item.get("ISBN")))
+    ref.language = _text(item.get("language"))
+    keywords = _text(item.get("keyword"))
+    ref.keywords = split_list([keywords], ";" if ";" in keywords else ",") if keywords else []
+    ref.date = _date(item.get("issued"))
+
+
+def _texts(value: Any) -> list[str]:
+    """Every string of a CSL value that may be one string or a list of them (Crossref's ISSN)."""
+    values = value if isinstance(value, list) else [value]
+    return [text for one in values if (text := _text(one))]
+
+
+def _without_markup(text: str) -> str:
+    """CSL's rich text ("<i>Blood</i>") and JATS in Crossref abstracts, as plain text."""
+    return clean(_MARKUP_RE.sub("", _BLOCK_MARKUP_RE.sub(" ", text))) if "<" in text else text
 
 
 def _text(value: Any) -> str:
@@ -131,6 +157,16 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
     return clean(str(value)) if isinstance(value, str | int | float) else ""
+
+
+def _date(date: Any) -> str:
+    """'2007-07-28' from 'date-parts' [[2007, 7, 28]], else from 'raw' or 'literal' when they start with a year."""
+    if not isinstance(date, dict):
+        return ""
+    parts = date.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        return iso_date(" ".join(str(part) for part in parts[0][:3] if isinstance(part, int | str)))
+    return iso_date(_text(date.get("raw")) or _text(date.get("literal")))
 
 
 def _year(date: Any) -> int | None:
@@ -153,5 +189,5 @@ def _name(person: dict[str, Any]) -> Name | None:
     family = " ".join(_text(person.get(key)) for key in _FAMILY_PARTS if person.get(key))
     if not family:
         literal = _text(person.get("literal"))
-        return Name(family=literal) if literal else None
+        return Name(family=literal, collective=True) if literal else None
     return Name(family=family, given=compact_initials(_text(person.get("given"))))
