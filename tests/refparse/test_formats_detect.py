@@ -66,10 +66,43 @@ def test_detection_is_quick_on_a_long_paste():
     assert time.perf_counter() - started < 1
 
 
+INTERFANT_WOS = """FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Pieters, R
+AF Pieters, Rob
+TI A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia (Interfant-99)
+SO LANCET
+PY 2007
+VL 370
+BP 240
+EP 250
+DI 10.1016/S0140-6736(07)61126-X
+ER
+
+EF
+"""
+INTERFANT_OVID = """<1>
+VN  - Ovid Technologies
+DB  - Ovid MEDLINE(R)
+UI  - 17658395
+AU  - Pieters R
+TI  - A treatment protocol for infants younger than 1 year with acute lymphoblastic leukaemia (Interfant-99)
+SO  - Lancet. 370(9583):240-50, 2007 Jul 28.
+DO  - https://dx.doi.org/10.1016/S0140-6736(07)61126-X
+"""
+INTERFANT_CSV = (
+    "Authors,Title,Year,Source title,Volume,Page start,Page end,DOI\n"
+    '"Pieters R.","A treatment protocol for infants (Interfant-99)",2007,Lancet,370,240,250,'
+    "10.1016/S0140-6736(07)61126-X\n"
+)
+
+
 def test_every_format_parses_by_name():
     samples = {"bibtex": INTERFANT_BIB, "ris": INTERFANT_RIS, "medline": INTERFANT_NBIB}
     samples |= {"csljson": INTERFANT_CSL, "ids": ID_LIST}
     samples |= {"pubmed-xml": PUBMED_ARTICLE, "endnote-xml": ENDNOTE_RECORDS}
+    samples |= {"wos": INTERFANT_WOS, "ovid": INTERFANT_OVID, "csv": INTERFANT_CSV}
     assert set(samples) == set(FORMATS)
     for format, text in samples.items():
         parsed = parse_structured(text, format)

@@ -75,13 +75,13 @@ def test_lines_that_are_not_references_get_a_problem() -> None:
         assert parsed.raw == raw
 
 
-def test_problems_in_a_list_keep_line_and_label() -> None:
+def test_lines_that_are_not_references_are_left_out_with_their_line_and_label() -> None:
     parsed = parse_text_list(
         "1. Heim S, Mitelman F. Cancer Cytogenetics. Alan R Liss; New York 1987.\n2. Table 2\n"
     )
-    assert [(ref.line, ref.label) for ref in parsed.references] == [(1, "1"), (2, "2")]
+    assert [(ref.line, ref.label) for ref in parsed.references] == [(1, "1")]
     assert parsed.references[0].problems == []
-    problem = parsed.references[1].problems[0]
+    [problem] = parsed.problems
     assert (problem.message, problem.line, problem.entry) == (NOT_A_REFERENCE, 2, "2")
     assert parsed.format == "text"
 

@@ -13,13 +13,16 @@ from references.refparse.records import ParsedList
 
 from .bibtex import parse_bibtex
 from .csljson import parse_csljson
+from .delimited import parse_csv
 from .detect import FORMATS, detect_format
 from .endnote_xml import parse_endnote_xml
 from .ids import parse_ids
 from .medline import parse_medline
+from .ovid import parse_ovid
 from .pubmed_xml import parse_pubmed_xml
 from .render import render_reference
 from .ris import parse_ris
+from .wos import parse_wos
 
 __all__ = ["FORMATS", "detect_format", "parse_structured", "render_reference"]
 
@@ -29,6 +32,9 @@ _READERS: dict[str, Callable[[str], ParsedList]] = {
     "medline": parse_medline,
     "csljson": parse_csljson,
     "ids": parse_ids,
+    "wos": parse_wos,
+    "ovid": parse_ovid,
+    "csv": parse_csv,
     "pubmed-xml": parse_pubmed_xml,
     "endnote-xml": parse_endnote_xml,
 }

@@ -7,8 +7,9 @@ import re
 
 from .ids import is_id_line
 from .sniff import looks_like_xml, refuse_binary, xml_format
+from .sniff_exports import export_format
 
-FORMATS = ("bibtex", "ris", "medline", "csljson", "ids", "pubmed-xml", "endnote-xml")
+FORMATS = ("bibtex", "ris", "medline", "csljson", "ids", "pubmed-xml", "endnote-xml", "wos", "ovid", "csv")
 
 _BIBTEX_RE = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _RIS_RE = re.compile(r"^TY  - ", re.MULTILINE)
@@ -26,6 +27,8 @@ def detect_format(text: str) -> str:
         return xml_format(text)
     if _looks_like_csljson(text):
         return "csljson"
+    if exported := export_format(text):
+        return exported
     if _BIBTEX_RE.search(text):
         return "bibtex"
     if _RIS_RE.search(text):
