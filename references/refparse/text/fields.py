@@ -16,6 +16,7 @@ from ..records import (
     WEB_PAGE,
     ParsedReference,
 )
+from .lexicon import is_journal_word
 from .names import parse_names
 from .tokens import Token
 
@@ -46,6 +47,7 @@ _REPORT_RE = re.compile(
 )
 _ROLE_LEAD_RE = re.compile(r"^\s*(?:editors?|eds?|\(eds?\.?\))[.,:]\s+", re.IGNORECASE)
 _EDGE_PUNCTUATION = " ,;:/"
+_LINK_WORDS = frozenset(("of", "and", "&", "the", "in", "for", "on"))
 NOT_A_REFERENCE = "this line does not look like a reference"
 
 
@@ -82,8 +84,38 @@ def build_reference(raw: str, spans: dict[str, str]) -> ParsedReference:
         _apply_spans(reference, spans, raw)
     if ";" in reference.container_title and not (reference.volume or reference.pages):
         _publisher_from_container(reference)
+    _settle_title_journal(reference, raw)
     reference.work_type = guess_work_type(reference, spans)
     return reference
+
+
+def _settle_title_journal(reference: ParsedReference, raw: str) -> None:
+    """Where no full stop ends the title ('… developmental toxicology Hum Exp Toxicol 2019;38:590'), the CRF
+    may cut inside the journal's name: capitalised journal words ending a sentence-case title go to the
+    journal, lower-case words starting the journal go back to the title."""
+    title, journal = reference.title, reference.container_title
+    title_end = raw.find(title) + len(title)
+    journal_start = raw.find(journal, title_end)
+    if (
+        not (title and journal)
+        or title_end < len(title)
+        or journal_start < 0
+        or raw[title_end:journal_start].strip()
+    ):
+        return
+    words, moved = title.split(), []
+    while len(words) > 2 and (
+        words[-1] in _LINK_WORDS or (words[-1][:1].isupper() and is_journal_word(words[-1]))
+    ):
+        moved.insert(0, words.pop())
+    while moved and moved[0] in _LINK_WORDS:
+        words.append(moved.pop(0))
+    if moved and sum(word[:1].islower() and word not in _LINK_WORDS for word in words) >= 2:
+        reference.title, journal = " ".join(words), " ".join([*moved, journal])
+    head = journal.split()
+    while len(head) > 1 and head[0][:1].islower() and head[0] not in _LINK_WORDS:
+        reference.title = f"{reference.title} {head.pop(0)}"
+    reference.container_title = " ".join(head)
 
 
 def _publisher_from_container(reference: ParsedReference) -> None:

@@ -11,7 +11,8 @@ import re
 
 from references.importers.text import clean, strip_link_noise
 
-_NUMBER_RE = re.compile(r"^(?:\[(\d{1,5})\]|\((\d{1,5})\)|(\d{1,5})[.)])(?:\s+(\S.*))?$")
+# '17. Creed PA', '[3] Smith', '(4) Li', and '17.Creed PA' with the number glued to the first author.
+_NUMBER_RE = re.compile(r"^(?:\[(\d{1,5})\]|\((\d{1,5})\)|(\d{1,5})[.)])(?:(?:\s+|(?=[^\W\d_]))(\S.*))?$")
 _NOISE_WORDS = (
     r"Article|CAS|PubMed Central|PubMed|Google Scholar|MathSciNet|MATH|ADS|DOI|PMC|Free PMC article|"
     r"Free article|Full text|CrossRef|Crossref|Scopus|Web of Science|ISI|Medline|View Article|Abstract"
@@ -19,9 +20,13 @@ _NOISE_WORDS = (
 _NOISE_LINE_RE = re.compile(rf"^(?:[-\u2013|\u00b7\u2022]?\s*(?:{_NOISE_WORDS})\s*)+$")
 _NOISE_SUFFIX_RE = re.compile(r"(?:\s+-\s+(?:DOI|PMC|PubMed|Free PMC article|Free article|Full text))+\s*$")
 _ENDS_REFERENCE_RE = re.compile(r"[.?!)\]]$|\b10\.\d{4,9}/\S+$|https?://\S+$|\d$")
-_STARTS_REFERENCE_RE = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff\"“'‘(\[_]")
+_STARTS_REFERENCE_RE = re.compile(
+    r"^(?:[A-Z\u00c0-\u024f\u0400-\u04ff\"“'‘(\[_]|(?:de|van|von|der|den|da|di|dos|du|le|la|el|al|ten|ter|del)"
+    r"[\s\-'’](?:(?:de|der|den|la|los)\s)?[A-Z])"
+)
 _YEAR_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _MIN_NUMBERED = 2
+_ONE_PER_LINE_SHARE = 2 / 3  # of a block's lines reading as whole references
 
 Line = tuple[int, str]  # (1-based line number, cleaned text)
 
@@ -92,20 +97,33 @@ def _looks_whole(line: str) -> bool:
     return len(line) > 40 and bool(_YEAR_RE.search(line)) and bool(_ENDS_REFERENCE_RE.search(line))
 
 
+def _one_per_line(block: list[Line]) -> bool:
+    """Most lines read as whole references: the list is one per line, and the odd line (no year, no full
+    stop, a lower-case 'de Vries') is a reference of its own rather than the wrapped end of its neighbour."""
+    whole = sum(_looks_whole(line) for _, line in block)
+    return len(block) >= 3 and whole >= _ONE_PER_LINE_SHARE * len(block)
+
+
 def _split_block(block: list[Line], by_line: bool) -> list[tuple[int, list[str]]]:
     items: list[tuple[int, list[str]]] = []
+    one_per_line = by_line and _one_per_line(block)
     for number, line in block:
-        if items and (not by_line or _is_wrapped(items[-1][1], line)):
+        if items and (not by_line or _is_wrapped(items[-1][1], line, one_per_line)):
             items[-1][1].append(line)
         else:
             items.append((number, [line]))
     return items
 
 
-def _is_wrapped(previous: list[str], line: str) -> bool:
+def _is_wrapped(previous: list[str], line: str, one_per_line: bool = False) -> bool:
     """Does `line` go on with the reference in `previous` rather than start one of its own?"""
     last = previous[-1]
-    if last.endswith("-") or not _STARTS_REFERENCE_RE.match(line):
+    if last.endswith("-"):
+        return True
+    starts = bool(_STARTS_REFERENCE_RE.match(line))
+    if one_per_line:
+        return not _looks_whole(last) and (not starts or last.endswith((",", ";", ":")))
+    if not starts:
         return True
     # A reference is not over before its year is printed.
     if not any(_YEAR_RE.search(part) for part in previous):

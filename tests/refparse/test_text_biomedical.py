@@ -1,0 +1,73 @@
+"""Biomedical reference strings: list numbers glued to the first author, no full stop after the title,
+one-reference-per-line lists."""
+
+from __future__ import annotations
+
+from references.refparse.text import parse_reference, split_reference_list
+from references.refparse.text.lexicon import abbreviate, is_abbreviation
+from references.refparse.text.tokens import tokenize
+
+CREED = (
+    "Creed PA, Young TA, Smith J. Arsenic exposure and developmental toxicology Hum Exp Toxicol. "
+    "2019;38(5):590-602. doi:10.1177/0960327119827345"
+)
+
+
+def test_glued_list_number_is_a_token_of_its_own() -> None:
+    assert [token.text for token in tokenize("17.Creed PA, Young TA.")] == [
+        "17.",
+        "Creed",
+        "PA,",
+        "Young",
+        "TA.",
+    ]
+    assert [token.text for token in tokenize("[3]Smith J")] == ["[3]", "Smith", "J"]
+    assert [token.text for token in tokenize("3.5 mg")] == ["3.5", "mg"]
+
+
+def test_glued_list_number_is_not_the_first_author() -> None:
+    parsed = parse_reference(f"17.{CREED}")
+    assert [name.family for name in parsed.authors] == ["Creed", "Young", "Smith"]
+
+
+def test_journal_word_leaves_a_title_without_full_stop() -> None:
+    parsed = parse_reference(CREED)
+    assert parsed.title == "Arsenic exposure and developmental toxicology"
+    assert parsed.container_title == "Hum Exp Toxicol"
+    assert (parsed.year, parsed.volume, parsed.issue, parsed.pages) == (2019, "38", "5", "590-602")
+
+
+def test_glued_numbered_list_is_cut_at_its_numbers() -> None:
+    text = f"17.{CREED}\n18.Knez V, Liu X. Infantile B-lymphoblastic leukemia. Leuk Lymphoma. 2019;60(4):1006-13.\n"
+    found = split_reference_list(text)
+    assert [(line, label) for line, label, _ in found] == [(1, "17"), (2, "18")]
+    assert found[0][2] == CREED
+
+
+def test_one_per_line_list_keeps_its_lines() -> None:
+    lines = [
+        CREED,
+        "de Vries J, van den Berg K. Leukemia in infants. Blood. 2019;134:2-9.",
+        "R Core Team. R: A language and environment for statistical computing. Vienna, Austria",
+        "WHO. Global report. Geneva; 2020.",
+        "van der Linden MH, Valsecchi MG. Outcome of congenital ALL. Blood 2009 114 3764-8",
+        "Smith J. Personal communication",
+        "el-Sayed A, Jones T. Title of a paper in press. Leukemia. In press.",
+        "Pieters R, Schrappe M, De Lorenzo P, et al. A treatment protocol for infants. Lancet. 2007;370:240-50.",
+        "Möricke A, Zimmermann M. Dexamethasone vs prednisone in induction. Blood. 2016;127(17):2101-12.",
+        "Knez V, Liu X. Infantile B-lymphoblastic leukemia. Leuk Lymphoma. 2019;60(4):1006-13.",
+        "Sidhu J, Trehan A. Relapsed acute lymphoblastic leukemia. Indian J Pediatr. 2024 Feb;91(2):158-167.",
+        "Dreyer ZE, Hilden JM. Intensified chemotherapy. Pediatr Blood Cancer. 2015;62(3):419-26.",
+        "Barz MJ, Hof J. Subclonal NT5C2 mutations. Blood. 2020;135:921-933. doi: 10.1182/blood.2019002499",
+    ]
+    found = split_reference_list("\n".join(lines))
+    assert [raw for _, _, raw in found] == lines
+    assert [line for line, _, _ in found] == list(range(1, len(lines) + 1))
+
+
+def test_ltwa_lexicon() -> None:
+    assert abbreviate("Journal of Clinical Oncology") == "J Clin Oncol"
+    assert abbreviate("Human & Experimental Toxicology") == "Hum Exp Toxicol"
+    assert abbreviate("Blood") == "Blood"
+    assert is_abbreviation("toxicol") and is_abbreviation("exp")
+    assert not is_abbreviation("leukemia")
