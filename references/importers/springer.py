@@ -38,7 +38,7 @@ _CITE_RE = re.compile(
     r"^(?P<authors>.+?) \((?P<year>\d{4})\)\. (?P<title>.+?)\.? In: "
     r"(?:(?P<editors>.+?) \((?:eds?|Hrsg)\.?\) )?(?P<rest>.+)$"
 )
-_NAME_RE = re.compile(r"\s*([^,]+?), ((?:[^\W\d_]{1,3}\.\s?-?)+)(?:,|$)")
+_INITIALS_PIECE_RE = re.compile(r" ((?:[^\W\d_]{1,3}+\.\s?+-?+)++)")
 _DOI_URL_RE = re.compile(r"\s*https?://(?:dx\.)?doi\.org/\S+$")
 _ISBN_RE = re.compile(r"^(?:Print |Online |eBook |Softcover |Hardcover )?ISBN:?\s*([\dXx][\d\sXx-]{8,})$")
 _ABSTRACT_STOP = re.compile(
@@ -100,7 +100,17 @@ def _apply_cite(record: SourceRecord, cite: re.Match[str]) -> None:
 
 
 def _names(printed: str) -> list[Person]:
-    return [person_inverted(f"{m.group(1)}, {m.group(2).strip()}") for m in _NAME_RE.finditer(printed)]
+    """'Breese, E.H., Sidhu, J.': a family name, then initials, between commas. Read piece by piece: one
+    regex over the whole line backtracks across it (quadratic on long lines)."""
+    pieces = printed.split(",")
+    people: list[Person] = []
+    index = 0
+    while index + 1 < len(pieces):
+        family, initials = pieces[index], _INITIALS_PIECE_RE.fullmatch(pieces[index + 1])
+        if family and initials:
+            people.append(person_inverted(f"{family.lstrip() or family[-1]}, {initials.group(1).strip()}"))
+        index += 2 if family and initials else 1
+    return people
 
 
 def _abstract(lines: list[str]) -> str:

@@ -19,6 +19,10 @@ _ISSN_RE = re.compile(r"\b(\d{4}-\d{3}[\dXx])\b")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _INITIALS_RE = re.compile(r"^(?:[^\W\d_]{1,2}\.(?:\s*-\s*|\s*))+$")
 _PACKED_INITIALS_RE = re.compile(r"^[A-Z]{1,3}$")
+# Tails of a name, spelled backwards for _tail_start, each after a space: 'E.B.' / 'J.-G.', and 'E. B.'.
+_DOTTED_INITIALS_TAIL_RE = re.compile(r"(?:-?\s?\.[^\W\d_]{1,2})+(?=\s)")
+_SPACED_INITIALS_TAIL_RE = re.compile(r"\n?(?:\s?\.[^\W\d_])+(?=\s)")
+_PACKED_INITIALS_TAIL_RE = re.compile(r"\s([A-Z]{1,3})$")
 _PARTICLES = frozenset(
     ("van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "ten", "ter")
 )
@@ -165,10 +169,27 @@ def person_inverted(printed: str) -> Person:
 def person_family_first(printed: str) -> Person:
     """'Machneva E.B.' or PubMed's 'Irving JAE': the initials come last."""
     printed = clean(printed)
-    match = re.match(r"^(.*?)\s+((?:[^\W\d_]{1,2}\.\s?-?)+|[A-Z]{1,3})$", printed)
-    if not match:
+    start = _trailing_initials_start(printed)
+    if start < 0:
         return Person(family=printed, printed=printed)
-    return Person(family=match.group(1), given=compact_initials(match.group(2)), printed=printed)
+    return Person(family=printed[:start].rstrip(), given=compact_initials(printed[start:]), printed=printed)
+
+
+def _trailing_initials_start(printed: str) -> int:
+    """Where the initials after the last space-separated family words start ('Irving JAE' -> 7), else -1."""
+    dotted = _tail_start(printed, _DOTTED_INITIALS_TAIL_RE)
+    packed = _PACKED_INITIALS_TAIL_RE.search(printed)
+    starts = [start for start in (dotted, packed.start(1) if packed else -1) if start >= 0]
+    return min(starts, default=-1)
+
+
+def _tail_start(text: str, reversed_tail: re.Pattern[str]) -> int:
+    """Where the longest tail of `text` that `reversed_tail` (spelled backwards) matches starts, else -1.
+
+    A search for "a space, then this up to the end" would retry from every space (quadratic); matching the
+    reversed text from its start reads it once."""
+    match = reversed_tail.match(text[::-1])
+    return len(text) - match.end() if match else -1
 
 
 def person_natural(printed: str) -> Person:
@@ -187,7 +208,7 @@ def person_any(printed: str) -> Person:
     """A name of unknown order, as meta tags give them."""
     if "," in printed:
         return person_inverted(printed)
-    if re.search(r"\s(?:[^\W\d_]\.\s?)+$|\s[A-Z]{1,3}$", printed):
+    if _tail_start(printed, _SPACED_INITIALS_TAIL_RE) >= 0 or _PACKED_INITIALS_TAIL_RE.search(printed):
         return person_family_first(printed)
     return person_natural(printed)
 
@@ -240,7 +261,8 @@ def count_markers(lines: Sequence[str], exact: frozenset[str], prefixes: tuple[s
     return len(found)
 
 
-_AFFILIATION_MARKS_RE = re.compile(r"(?:\s*(?:\d+|\*|\(\d+\)|[\u00b9\u00b2\u00b3\u2070-\u2079]+))+$")
+# Affiliation marks after a name ('1', '*', '(2)', '¹²'), spelled backwards for _tail_start.
+_AFFILIATION_MARKS_TAIL_RE = re.compile(r"(?:(?:\d++|\*|\)\d++\(|[\u00b9\u00b2\u00b3\u2070-\u2079]++)\s*+)++")
 _NAME_WORD_RE = re.compile(r"^(?:[^\W\d_][\w'\u2019.-]*|[^\W\d_]{1,3}\.?)$")
 
 
@@ -248,11 +270,16 @@ def author_list(line: str) -> list[str]:
     """The names in a line like 'Jasmeet Sidhu 1, Amita Trehan 2' or 'Locatelli F(1), Schrappe M'; [] if it is
     not such a line."""
     parts = re.split(r",\s*|\s+and\s+", line.rstrip("."))
-    names = [name for part in parts if (name := _AFFILIATION_MARKS_RE.sub("", part).strip())]
+    names = [name for part in parts if (name := _without_marks(part).strip())]
     # One name without affiliation marks is indistinguishable from a short title.
-    if not names or (len(names) == 1 and not _AFFILIATION_MARKS_RE.search(parts[0])):
+    if not names or (len(names) == 1 and _without_marks(parts[0]) == parts[0]):
         return []
     return names if all(looks_like_name(name) for name in names) else []
+
+
+def _without_marks(part: str) -> str:
+    start = _tail_start(part, _AFFILIATION_MARKS_TAIL_RE)
+    return part[:start] if start >= 0 else part
 
 
 def looks_like_name(value: str) -> bool:

@@ -8,10 +8,11 @@ from functools import lru_cache
 
 from .tokens import Token
 
-_STRIP_RE = re.compile(r"^\W+|\W+$")
+# Linear on long tokens: a trailing run is tried only where it begins; a range only needs to exist.
+_STRIP_RE = re.compile(r"^\W+|(?<!\W)\W+$")
 _YEAR_RE = re.compile(r"^\W{0,2}(1[5-9]\d\d|20\d\d)[a-z]?\W{0,3}$")
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.-?){1,3},?$|^[A-Z]{1,3},?$")
-_RANGE_RE = re.compile(r"\d+\s*[-\u2010-\u2015\u2212]+\s*[A-Za-z]?\d+")
+_RANGE_RE = re.compile(r"\d\s*+[-\u2010-\u2015\u2212]++\s*+[A-Za-z]?\d")
 _URL_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 _DOI_RE = re.compile(r"10\.\d{4,9}/")
 _VOLUME_BLOCK_RE = re.compile(r"^\d+[a-z]?\(.+\):?[,.]?$|^\d+:$")

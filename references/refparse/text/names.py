@@ -16,7 +16,10 @@ _EDITORS_RE = re.compile(
     re.IGNORECASE,
 )
 _EDITOR_LEAD_RE = re.compile(r"^(?:in:?\s+|edited by\s+|ed\.\s+by\s+|eds?\.\s+)", re.IGNORECASE)
-_PART_SPLIT_RE = re.compile(r"\s*,?\s+(?:and|und)\s+|\s*,?\s*&\s*|\s*,\s*")
+# Tried only where a run of spaces begins, and no run gives back what it took: linear on long runs.
+_PART_SPLIT_RE = re.compile(
+    r"(?:(?<!\s)|(?!\s))(?:(?:\s*+,\s++|\s++)(?:and|und)\s++|\s*+,?+\s*+&\s*+|\s*+,\s*+)"
+)
 _INITIALS_WORD_RE = re.compile(r"^(?:[A-Z\u00c0-\u00de]\.?-?){1,4}$|^(?:[A-Z\u00c0-\u00de][a-z]?\.-?){1,3}$")
 _GROUP_RE = re.compile(
     r"\b(?:group|council|committee|consortium|party|society|organi[sz]ation|network|association|institute|"
