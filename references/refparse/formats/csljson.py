@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from typing import Any
 
 from references.importers.text import clean, compact_initials
@@ -20,6 +21,7 @@ from references.refparse.records import (
     ParsedList,
     ParsedReference,
     Problem,
+    Unreadable,
 )
 
 from .fields import doi_from, doi_from_url, finish, pmcid_from, set_pages, title_text, year_from
@@ -37,6 +39,16 @@ _WORK_TYPES = {
 _FAMILY_PARTS = ("dropping-particle", "non-dropping-particle", "family")
 _DECODER = json.JSONDecoder()
 _SPACE_RE = re.compile(r"\s*")
+# A CSL item nests about five levels (list, item, "issued", "date-parts", a date); the json module recurses
+# once per level and fails with RecursionError on thousands of them.
+MAX_DEPTH = 64
+_TOO_DEEP = (
+    f"This looks like JSON nested more than {MAX_DEPTH} levels deep, which no CSL-JSON file is; "
+    "export the references again as CSL-JSON, RIS or BibTeX."
+)
+# A string (to its closing quote, or to the end when it has none) or a bracket: strings hide their brackets.
+_NESTING_RE = re.compile(r'"(?:[^"\\]++|\\[\s\S]?)*+(?:"|\Z)|[\[\]{}]')
+_DIGITS_RE = re.compile(r"(?<![\d.])\d+")
 _MARKUP_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _BLOCK_MARKUP_RE = re.compile(r"</?(?:jats:)?(?:p|sec|title|div|br|list-item)\b[^<>]*>", re.IGNORECASE)
 
@@ -52,6 +64,9 @@ class _Lines:
 
 
 def parse_csljson(text: str) -> ParsedList:
+    """Unreadable for JSON nested deeper than MAX_DEPTH; other broken JSON is a Problem after the items read."""
+    if nested_too_deep(text):
+        raise Unreadable(_TOO_DEEP)
     parsed = ParsedList(format="csljson")
     lines = _Lines(text)
     items, error = _items_with_offsets(text)
@@ -80,7 +95,30 @@ def _items_with_offsets(text: str) -> tuple[list[tuple[int, Any]], json.JSONDeco
         _expect_end(text, end)
     except json.JSONDecodeError as error:
         return items, error
+    except ValueError:
+        return items, _long_integer_error(text)
     return items, None
+
+
+def nested_too_deep(text: str) -> bool:
+    """Whether lists and objects nest deeper than MAX_DEPTH, outside strings; one pass, stopping at the limit."""
+    depth = 0
+    for match in _NESTING_RE.finditer(text):
+        token = match.group()
+        if token == "[" or token == "{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif token == "]" or token == "}":
+            depth -= 1
+    return False
+
+
+def _long_integer_error(text: str) -> json.JSONDecodeError:
+    """json raises a bare ValueError for an integer longer than int() converts: say where it is."""
+    limit = sys.get_int_max_str_digits()
+    start = next((match.start() for match in _DIGITS_RE.finditer(text) if len(match.group()) > limit), 0)
+    return json.JSONDecodeError("Number too long", text, start)
 
 
 def _read_list(text: str, position: int, items: list[tuple[int, Any]]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from .csljson import nested_too_deep
 from .ids import is_id_line
 from .sniff import looks_like_xml, refuse_binary, xml_format
 from .sniff_exports import export_format
@@ -43,6 +44,8 @@ def detect_format(text: str) -> str:
 def _looks_like_csljson(text: str) -> bool:
     if not _JSON_OBJECT_START_RE.match(text):
         return False
+    if nested_too_deep(text):
+        return True  # the CSL-JSON reader refuses it, saying why; json.loads would hit the recursion limit
     try:
         data = json.loads(text)
     except ValueError:
