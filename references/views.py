@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,12 +29,14 @@ from .staging import stage, stage_files, take_staged, take_staged_files
 IMPORT_PERMISSION = "references.add_importbatch"
 MERGE_PERMISSION = "references.add_workmerge"
 ENRICH_PERMISSION = "references.add_enrichmentbatch"
+ENRICHMENT_READ_PERMISSION = "references.view_enrichmentbatch"
 REVIEW_PERMISSION = "references.change_matchcandidate"
 
 
 admin_required = members_with(IMPORT_PERMISSION)
 curator_required = members_with(MERGE_PERMISSION)
 enricher_required = members_with(ENRICH_PERMISSION)
+enrichment_reader_required = members_with(ENRICHMENT_READ_PERMISSION)
 reviewer_required = members_with(REVIEW_PERMISSION)
 
 
@@ -206,7 +207,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(merge.target)
 
 
-@login_required
+@enrichment_reader_required
 def enrichment_list(request: HttpRequest) -> HttpResponse:
     batches = EnrichmentBatch.objects.select_related("created_by")
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
@@ -229,7 +230,7 @@ def enrichment_start(request: HttpRequest) -> HttpResponse:
     return redirect(batch)
 
 
-@login_required
+@enrichment_reader_required
 def enrichment_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(EnrichmentBatch, pk=pk)
     context = {"batch": batch, "progress": batch.progress()}

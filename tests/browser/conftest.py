@@ -61,3 +61,9 @@ def migrated_data(transactional_db):
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+    readers = importlib.import_module("curation.migrations.0008_enrichment_readers")
+    app_label, codename = readers.PERMISSION
+    for name in readers.READERS:
+        Group.objects.get(name=name).permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )

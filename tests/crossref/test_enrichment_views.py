@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from references.models import EnrichmentBatch, MatchCandidate, Work
+from tests.helpers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -87,23 +88,23 @@ def test_enrich_all_takes_the_works_not_enriched_yet(client, admin_user):
     assert sorted(titles) == ["Failed", "New"]
 
 
-def test_batches_past_the_first_page_can_be_reached(client, reader):
+def test_batches_past_the_first_page_can_be_reached(client, django_user_model):
     EnrichmentBatch.objects.bulk_create(EnrichmentBatch(origin="command") for _ in range(26))
-    client.force_login(reader)
+    client.force_login(member(django_user_model, "researcher", "researcher"))
     first = client.get(reverse("references:enrichment-list"))
     assert "Page 1 of 2" in first.text and 'href="?page=2"' in first.text
     second = client.get(reverse("references:enrichment-list"), {"page": 2})
     assert len(re.findall(r'<a href="/enrichment/\d+/">', second.text)) == 1  # the 26th batch
 
 
-def test_a_paused_batch_is_resumed_by_an_admin(client, admin_user, reader):
+def test_a_paused_batch_is_resumed_by_an_admin(client, admin_user, django_user_model):
     work = Work.objects.create(title="A work", doi="10.5555/one")
     batch = EnrichmentBatch.objects.create(
         origin="web", state="paused", pause_reason="Paused by itself: 5 of 10"
     )
     batch.items.create(work=work)
     resume_url = reverse("references:enrichment-resume", args=[batch.pk])
-    client.force_login(reader)
+    client.force_login(member(django_user_model, "researcher", "researcher"))
     assert "Paused by itself: 5 of 10" in client.get(batch.get_absolute_url()).text
     assert client.post(resume_url).status_code == 403
     client.force_login(admin_user)
