@@ -323,7 +323,7 @@ def record_origins(work: Work, fields: Iterable[str], source: str, detail: str) 
     now = timezone.now()
     FieldOrigin.objects.bulk_create(
         [
-            FieldOrigin(work=work, field=name, source=source, detail=detail[:500], recorded_at=now)
+            FieldOrigin(work=work, field=name, source=source, detail=detail, recorded_at=now)
             for name in fields
         ],
         update_conflicts=True,

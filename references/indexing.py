@@ -10,18 +10,19 @@ from django.db import connection, transaction
 _GENERATION = "index-generation"
 
 # What a work's row holds; the vector's weights rank the title first, then keywords and people, then the
-# journal and the abstract. Names are stemmed as queries are, so "Pieters" is found.
+# journal and the abstract. Names are stemmed as queries are, so "Pieters" is found. Rows and vectors take
+# a bounded prefix of each text: a B-tree entry and a tsvector have size limits that no record may reach.
 _FACTS = """
     EXISTS (SELECT 1 FROM references_sourcedocument d WHERE d.work_id = w.id) AS is_source,
-    w.year, w.work_type, w.container_title AS journal, w.enrichment_state AS state,
-    cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, w.title
+    w.year, w.work_type, left(w.container_title, 500) AS journal, w.enrichment_state AS state,
+    cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, left(w.title, 500) AS title
 """
-_TITLE_VECTOR = "to_tsvector('english', w.title)"
+_TITLE_VECTOR = "to_tsvector('english', left(w.title, 100000))"
 _DOCUMENT = """
-    setweight(to_tsvector('english', w.title), 'A')
+    setweight(to_tsvector('english', left(w.title, 100000)), 'A')
     || setweight(to_tsvector('english', array_to_string(w.keywords || w.mesh_terms, ' ')), 'B')
     || setweight(to_tsvector('english', coalesce(people.names, '')), 'B')
-    || setweight(to_tsvector('english', w.container_title || ' ' || w.abstract), 'C')
+    || setweight(to_tsvector('english', left(w.container_title || ' ' || w.abstract, 200000)), 'C')
 """
 _TAGS = """
     CROSS JOIN LATERAL (

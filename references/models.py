@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import worktypes
+from .refparse import limits
 from .crossref.metadata import read_record
 from .importers.records import SourceRecord
 from .matching import Keys, best_title_match, family_key, title_key
@@ -64,7 +65,7 @@ def searched(rows: models.QuerySet, text: str, *, through: str = "") -> models.Q
 
 
 def text_list() -> ArrayField:
-    return ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    return ArrayField(models.TextField(), default=list, blank=True)
 
 
 class WorkQuerySet(models.QuerySet):
@@ -120,8 +121,8 @@ def findings_by_label() -> tuple[dict[str, int], dict[str, str]]:
 class Work(models.Model):
     """One row per publication, whether imported as a source or known only as a cited work."""
 
-    doi = models.CharField("DOI", max_length=255, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
+    doi = models.CharField("DOI", max_length=limits.DOI_MAX_LENGTH, blank=True)
+    pmid = models.CharField("PMID", max_length=limits.PMID_MAX_LENGTH, blank=True)
     citation_key = models.CharField(
         max_length=100,
         blank=True,
@@ -129,16 +130,18 @@ class Work(models.Model):
         help_text="BibTeX key: given at the first export, never changed.",
     )
     title = models.TextField()
-    container_title = models.CharField(max_length=500, blank=True)
-    container_abbreviation = models.CharField(max_length=200, blank=True)
+    # Text where real records set no bound (a 62-character volume exists); bounded columns are checked by the
+    # readers (references.refparse.limits), so a preview that passes is an import that passes.
+    container_title = models.TextField(blank=True)
+    container_abbreviation = models.TextField(blank=True)
     work_type = models.CharField(max_length=30, choices=WorkType, default=WorkType.JOURNAL_ARTICLE)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    volume = models.CharField(max_length=50, blank=True)
-    issue = models.CharField(max_length=50, blank=True)
-    pages = models.CharField(max_length=50, blank=True)
+    volume = models.TextField(blank=True)
+    issue = models.TextField(blank=True)
+    pages = models.TextField(blank=True)
     issns = text_list()
     isbns = text_list()
-    publisher = models.CharField(max_length=300, blank=True)
+    publisher = models.TextField(blank=True)
     abstract = models.TextField(blank=True)
     keywords = text_list()
     mesh_terms = text_list()
@@ -233,10 +236,10 @@ class Contributor(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="contributors")
     role = models.CharField(max_length=10, choices=Role, default=Role.AUTHOR)
     position = models.PositiveSmallIntegerField()
-    family = models.CharField(max_length=200)
-    given = models.CharField(max_length=200, blank=True)
-    printed = models.CharField(max_length=300, blank=True, help_text="The name as the source printed it.")
-    orcid = models.CharField("ORCID", max_length=40, blank=True)
+    family = models.TextField()
+    given = models.TextField(blank=True)
+    printed = models.TextField(blank=True, help_text="The name as the source printed it.")
+    orcid = models.CharField("ORCID", max_length=limits.ORCID_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["role", "position"]
@@ -259,7 +262,7 @@ class IndexedWork(models.Model):
     is_source = models.BooleanField(help_text="Imported from a page, not known only from citations.")
     year = models.PositiveSmallIntegerField(null=True)
     work_type = models.CharField(max_length=30, choices=WorkType)
-    journal = models.CharField(max_length=500)
+    journal = models.TextField()
     state = models.CharField(max_length=20, choices=EnrichmentState)
     tagged = models.BooleanField(help_text="Has at least one accepted annotation.")
     findings = ArrayField(models.IntegerField(), default=list, help_text="Ids of the accepted findings.")
@@ -347,6 +350,8 @@ class ImportItem(models.Model):
     message = models.TextField(blank=True)
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reference_count = models.PositiveIntegerField(default=0)
+    # Each problem with its record ("line 8, broken2011: …"): entries left out and values dropped.
+    problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -391,7 +396,7 @@ class Citation(models.Model):
 
     citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations")
     position = models.PositiveIntegerField()
-    label = models.CharField(max_length=20, blank=True)
+    label = models.TextField(blank=True)
     raw = models.TextField()
     doi = models.CharField("DOI", max_length=255, blank=True)
     parsed = models.JSONField(default=dict, blank=True)
@@ -456,7 +461,7 @@ class FieldOrigin(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="field_origins")
     field = models.CharField(max_length=40)
     source = models.CharField(max_length=20, choices=Source)
-    detail = models.CharField(max_length=500, blank=True, help_text="File, URL or user the value came from.")
+    detail = models.TextField(blank=True, help_text="File, URL or user the value came from.")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,7 +11,7 @@ from .enrichment import enrich_after_import
 from .importers.text import first_doi
 from .models import ImportBatch, ImportItem, Work
 from .refparse import parse_reference_list
-from .refparse.records import ParsedList
+from .refparse.records import ParsedList, Problem
 from .services import CitationEntry, sync_citations
 
 
@@ -82,10 +82,16 @@ def import_reference_list(
             work=into,
             reference_count=len(entries),
             message=summary(parsed),
+            problems=[str(problem) for problem in all_problems(parsed)],
         )
         batch.mark_finished()
         enrich_after_import(batch)
     return batch
+
+
+def all_problems(parsed: ParsedList) -> list[Problem]:
+    """The entries left out, then the problems of the references kept, in the order of the list."""
+    return [*parsed.problems, *(problem for ref in parsed.references for problem in ref.problems)]
 
 
 def summary(parsed: ParsedList) -> str:

@@ -2,6 +2,7 @@
 
 from .formats import FORMATS, detect_format, parse_structured
 from .formats.sniff import refuse_binary
+from .limits import within_limits
 from .records import ParsedList, ParsedReference, Unreadable
 from .text import parse_reference, parse_text_list
 
@@ -22,4 +23,4 @@ def parse_reference_list(text: str, *, format: str | None = None) -> ParsedList:
     """Parse a pasted or uploaded list; the format is detected unless named. Unreadable when no reader can."""
     refuse_binary(text)
     format = {"doi": "ids"}.get(format, format) or detect_format(text)
-    return parse_text_list(text) if format == "text" else parse_structured(text, format)
+    return within_limits(parse_text_list(text) if format == "text" else parse_structured(text, format))

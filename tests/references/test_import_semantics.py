@@ -1,6 +1,7 @@
 """One transaction per file, idempotent re-imports, updates that keep curators' work, a record of each import."""
 
 import pytest
+from django.db import connection
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -72,20 +73,42 @@ def test_updated_page_updates_the_work_and_keeps_annotations(seed_paths, admin_u
     assert Work.objects.sources().count() == 1 and SourceDocument.objects.count() == 2
 
 
-def test_a_failing_file_writes_nothing_and_the_others_still_import(seed_paths):
-    long_name = "X" * 250
-    page = (
-        '<html><head><meta name="citation_title" content="A page with an impossible author">'
-        f'<meta name="citation_doi" content="10.1234/impossible"><meta name="citation_author" content="{long_name}, A">'
+def page_with_author(family: str, doi: str) -> bytes:
+    return (
+        '<html><head><meta name="citation_title" content="A page with an unusual author">'
+        f'<meta name="citation_doi" content="{doi}"><meta name="citation_author" content="{family}, A">'
         "</head><body><h2>Abstract</h2><p>An abstract long enough to count as one, about infant leukemia.</p>"
         "</body></html>"
     ).encode()
-    batch = run_import(("bad.html", page), ("001.txt", seed_paths["001"].read_bytes()))
+
+
+@pytest.fixture
+def refusing_database():
+    """The database refuses one author's name, as a full disk or a broken constraint would refuse a row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_impossible() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.family = 'Impossible' THEN RAISE EXCEPTION 'no room for this row'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql; "
+            "CREATE TRIGGER refuse_impossible BEFORE INSERT ON references_contributor "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_impossible();"
+        )
+
+
+def test_a_failing_file_writes_nothing_and_the_others_still_import(seed_paths, refusing_database):
+    bad = page_with_author("Impossible", "10.1234/impossible")
+    batch = run_import(("bad.html", bad), ("001.txt", seed_paths["001"].read_bytes()))
     outcomes = dict(batch.items.values_list("file_name", "outcome"))
     assert outcomes == {"bad.html": "failed", "001.txt": "created"}
     assert not Work.objects.filter(doi="10.1234/impossible").exists()
-    assert Contributor.objects.filter(family__startswith="XXX").count() == 0
     assert "could not be stored" in batch.items.get(file_name="bad.html").message
+
+
+def test_values_longer_than_the_old_columns_are_stored_whole():
+    long_name = "X" * 250
+    batch = run_import(("long.html", page_with_author(long_name, "10.1234/long")))
+    assert only_item(batch).outcome == "created"
+    assert Contributor.objects.get().family == long_name
 
 
 @pytest.mark.parametrize(

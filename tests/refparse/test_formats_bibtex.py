@@ -593,3 +593,12 @@ def test_a_gbk_encoded_file_is_decoded_and_read():
             "中华儿科杂志",
             ["白血病", "MRD", "CD19"],
         )
+
+
+def test_a_repeated_string_definition_is_a_problem_not_a_crash():
+    text = "@string{blood = {Blood}}\n@string{blood = {Blood Journal}}\n@article{a, title={T}, journal=blood, year=2001}\n"
+    parsed = parse_structured(text, "bibtex")
+    assert [ref.container_title for ref in parsed.references] == ["Blood"]
+    assert [problem.message for problem in parsed.problems] == [
+        "@string blood defined again; the first definition is used"
+    ]

@@ -95,7 +95,10 @@ def parse_bibtex(text: str) -> ParsedList:
             if isinstance(block, Entry):
                 entries.append(_cleaned(block, library))
             elif isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
-                entries.append(_cleaned_duplicate(block, library))
+                if isinstance(block.ignore_error_block, Entry):  # a repeated @string is no entry
+                    entries.append(_cleaned_duplicate(block, library))
+                else:
+                    parsed.problems.append(_repeated_string_problem(block))
             elif isinstance(block, ParsingFailedBlock):
                 parsed.problems.append(_failed_block_problem(block))
         _read_entries(parsed, entries, library)
@@ -148,6 +151,11 @@ def _cleaned_duplicate(
         message = f"field given twice: {', '.join(sorted(block.duplicate_keys))}"
     problems.append(Problem(message, line=(entry.start_line or 0) + 1, entry=entry.key))
     return entry, problems
+
+
+def _repeated_string_problem(block: DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) -> Problem:
+    line = (block.start_line or 0) + 1
+    return Problem(f"@string {block.key} defined again; the first definition is used", line=line)
 
 
 def _values(entry: Entry) -> Fields:
