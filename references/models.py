@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import worktypes
-from .refparse import limits
 from .crossref.metadata import read_record
 from .importers.records import SourceRecord
 from .matching import Keys, best_title_match, family_key, title_key
+from .refparse import limits
 
 WorkType = models.TextChoices(
     "WorkType",

@@ -1,10 +1,10 @@
 """One transaction per file, idempotent re-imports, updates that keep curators' work, a record of each import."""
 
 import pytest
-from django.db import connection
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from curation.models import Annotation, Finding
 from references.models import Citation, Contributor, ImportBatch, ImportItem, SourceDocument, Work

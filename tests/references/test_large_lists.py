@@ -26,9 +26,7 @@ def bibtex_list(copies: int) -> str:
             r"(crossref|xdata)\s*=\s*\{([^}]+)\}", rf"\1 = {{\2-copy-{copy:04d}-with-a-long-key}}", renamed
         )
         copies_text.append(renamed)
-    extra = (
-        f"@article{{long-values-entry-with-a-key-of-forty,\n title = {{Long values}}, journal = {{Blood}},\n"
-    )
+    extra = "@article{long-values-entry-with-a-key-of-forty,\n title = {Long values}, journal = {Blood},\n"
     extra += (
         f" year = {{2020}}, volume = {{{LONG_VOLUME}}}, doi = {{{LONG_DOI}}}, pmid = {{not-a-pmid}}\n}}\n"
     )
