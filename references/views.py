@@ -16,15 +16,19 @@ from .forms import (
     ExportOptionsForm,
     ImportConfirmForm,
     MergeForm,
+    ReferenceConfirmForm,
     ReferenceListForm,
     SourceUploadForm,
     WorkFilterForm,
 )
 from .merging import MergeRefused, merge_works, undo_merge
 from .models import EnrichmentBatch, EnrichmentItem, ImportBatch, MatchCandidate, Work, WorkMerge
-from .reflists import import_reference_list, plan_reference_list
+from .reflists import ListRefused, import_reference_list, plan_reference_list
+from .refparse import Unreadable
 from .services import import_sources, plan_source_import
-from .staging import stage, stage_files, take_staged, take_staged_files
+from .staging import Staged, claimed, stage
+
+EXPIRED = "This preview has expired or was already imported."
 
 IMPORT_PERMISSION = "references.add_importbatch"
 MERGE_PERMISSION = "references.add_workmerge"
@@ -104,7 +108,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     staged = [
         (upload.name, _reread(upload)) for upload, plan in zip(uploads, plans, strict=True) if plan.importable
     ]
-    confirm = ImportConfirmForm(initial={"token": stage_files(request.user.pk, staged)}) if staged else None
+    confirm = ImportConfirmForm(initial={"token": stage(request.user.pk, staged)}) if staged else None
     return render(request, "references/import_preview.html", {"plans": plans, "confirm": confirm})
 
 
@@ -117,11 +121,11 @@ def _reread(upload) -> bytes:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     form = ImportConfirmForm(request.POST)
-    staged = take_staged_files(request.user.pk, form.data.get("token", "")) if form.is_valid() else None
-    if staged is None:
-        messages.error(request, "This preview has expired or was already imported. Upload the files again.")
-        return redirect("references:import")
-    batch = import_sources(staged, user=request.user, origin=ImportBatch.Origin.WEB)
+    with claimed(request.user.pk, form.data.get("token", "")) as staged:
+        if staged is None or not form.is_valid():
+            messages.error(request, EXPIRED + " Upload the files again.")
+            return redirect("references:import")
+        batch = import_sources(staged.files, user=request.user, origin=ImportBatch.Origin.WEB)
     return redirect(batch)
 
 
@@ -142,16 +146,16 @@ def import_references(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "references/import_references.html", {"form": form})
     data = form.cleaned_data
-    parsed = plan_reference_list(data["text"], format=data["format"] or None)
-    payload = {
-        "into": data["into"].pk,
-        "text": data["text"],
-        "format": parsed.format,
-        "file_name": data["file_name"],
-    }
-    confirm = (
-        ImportConfirmForm(initial={"token": stage(request.user.pk, payload)}) if parsed.references else None
-    )
+    try:
+        parsed = plan_reference_list(data["text"], format=data["format"] or None)
+    except Unreadable as refusal:
+        form.add_error(None, str(refusal))
+        return render(request, "references/import_references.html", {"form": form})
+    confirm = None
+    if parsed.references:
+        details = {"into": data["into"].pk, "format": parsed.format}
+        token = stage(request.user.pk, [(data["file_name"], data["text"].encode())], details)
+        confirm = ReferenceConfirmForm(initial={"token": token}, losses=len(parsed.problems))
     context = {"parsed": parsed, "into": data["into"], "confirm": confirm}
     return render(request, "references/import_references_preview.html", context)
 
@@ -159,22 +163,32 @@ def import_references(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def import_references_confirm(request: HttpRequest) -> HttpResponse:
-    form = ImportConfirmForm(request.POST)
-    staged = take_staged(request.user.pk, form.data.get("token", "")) if form.is_valid() else None
-    if staged is None:
-        messages.error(request, "This preview has expired or was already imported. Paste the list again.")
+    form = ReferenceConfirmForm(request.POST)
+    try:
+        with claimed(request.user.pk, form.data.get("token", "")) as staged:
+            if staged is None or not form.is_valid():
+                messages.error(request, EXPIRED + " Paste the list again.")
+                return redirect("references:import-references")
+            batch = _import_staged_list(request, staged, accept_losses=form.cleaned_data["accept_losses"])
+    except ListRefused as refusal:
+        messages.error(request, str(refusal))
         return redirect("references:import-references")
-    into = get_object_or_404(Work.objects.active(), pk=staged["into"])
-    parsed = plan_reference_list(staged["text"], format=staged["format"])
-    batch = import_reference_list(
+    return redirect(batch)
+
+
+def _import_staged_list(request: HttpRequest, staged: Staged, *, accept_losses: bool) -> ImportBatch:
+    into = get_object_or_404(Work.objects.active(), pk=staged.details["into"])
+    upload = staged.files[0]
+    text = upload.read().decode()
+    return import_reference_list(
         into=into,
-        parsed=parsed,
-        text=staged["text"],
-        file_name=staged["file_name"],
+        parsed=plan_reference_list(text, format=staged.details["format"]),
+        text=text,
+        file_name=upload.name,
         user=request.user,
         origin=ImportBatch.Origin.WEB,
+        accept_losses=accept_losses,
     )
-    return redirect(batch)
 
 
 @curator_required
@@ -199,7 +213,7 @@ def work_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     merge = get_object_or_404(WorkMerge, pk=pk)
     try:
-        undo_merge(merge=merge)
+        undo_merge(merge=merge, user=request.user)
     except MergeRefused as refusal:
         messages.error(request, str(refusal))
     else:
