@@ -13,7 +13,8 @@ _GENERATION = "index-generation"
 # journal and the abstract. Names are stemmed as queries are, so "Pieters" is found. Rows and vectors take
 # a bounded prefix of each text: a B-tree entry and a tsvector have size limits that no record may reach.
 _FACTS = """
-    EXISTS (SELECT 1 FROM references_sourcedocument d WHERE d.work_id = w.id) AS is_source,
+    (EXISTS (SELECT 1 FROM references_sourcedocument d WHERE d.work_id = w.id)
+     OR EXISTS (SELECT 1 FROM references_searchhit h WHERE h.work_id = w.id)) AS is_source,
     w.year, w.work_type, left(w.container_title, 500) AS journal, w.enrichment_state AS state,
     cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, left(w.title, 500) AS title
 """

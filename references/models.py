@@ -74,8 +74,11 @@ class WorkQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def sources(self) -> WorkQuerySet:
-        """Works imported from a page, as opposed to those known only from citations."""
-        return self.filter(Exists(SourceDocument.objects.filter(work=OuterRef("pk"))))
+        """Works imported from a page or a search's export, as opposed to those known only from citations."""
+        return self.filter(
+            Exists(SourceDocument.objects.filter(work=OuterRef("pk")))
+            | Exists(SearchHit.objects.filter(work=OuterRef("pk")))
+        )
 
     def search(self, text: str) -> WorkQuerySet:
         """Full-text search: words, "quoted phrases", -exclusions, and prefixes written leuk*; works
@@ -145,6 +148,9 @@ class Work(models.Model):
     abstract = models.TextField(blank=True)
     keywords = text_list()
     mesh_terms = text_list()
+    publication_types = text_list()  # as the record printed them: "Review", "Case Reports"
+    pmcid = models.CharField("PMCID", max_length=limits.PMID_MAX_LENGTH, blank=True)
+    language = models.TextField(blank=True)
     authors_truncated = models.BooleanField(
         default=False, help_text="The source printed 'et al.' instead of the full author list."
     )
@@ -259,7 +265,9 @@ class IndexedWork(models.Model):
     """
 
     work = models.OneToOneField(Work, primary_key=True, on_delete=models.CASCADE, related_name="indexed")
-    is_source = models.BooleanField(help_text="Imported from a page, not known only from citations.")
+    is_source = models.BooleanField(
+        help_text="Imported from a page or an export, not known only from citations."
+    )
     year = models.PositiveSmallIntegerField(null=True)
     work_type = models.CharField(max_length=30, choices=WorkType)
     journal = models.TextField()
@@ -298,6 +306,7 @@ class ImportBatch(models.Model):
 
     class Kind(models.TextChoices):
         SOURCES = "sources", "Source pages"
+        RECORDS = "records", "Records of a database search"
         REFERENCES = "references", "Reference list"
 
     class Origin(models.TextChoices):
@@ -454,7 +463,7 @@ class FieldOrigin(models.Model):
     """Where and when a work's field got its current value. A curator's value is never overwritten."""
 
     class Source(models.TextChoices):
-        IMPORT = "import", "Imported page"
+        IMPORT = "import", "Imported page or record"
         CROSSREF = "crossref", "Crossref"
         CURATOR = "curator", "Curator"
 
@@ -609,3 +618,89 @@ class StagedFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Search(models.Model):
+    """A database search whose export was imported: what was run, where, when, and what it gave (PRISMA)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="searches")
+    label = models.TextField(help_text="How curators name it: 'PubMed, infant KMT2A, Dec 2026'.")
+    database = models.TextField(blank=True, help_text="PubMed, Embase (Ovid), Scopus, Web of Science, …")
+    query = models.TextField(blank=True, help_text="The query as it was run.")
+    run_on = models.DateField(null=True, blank=True)
+    reported = models.PositiveIntegerField(null=True, blank=True, help_text="Records the database reported.")
+    file_name = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    file_format = models.CharField(max_length=20)
+    # What the import found; PRISMA's "records identified" and "duplicates removed" come from these.
+    records = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0, help_text="Sure duplicates of works in the library.")
+    duplicates_in_file = models.PositiveIntegerField(default=0)
+    possible_duplicates = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0, help_text="Records left out as unreadable.")
+    problems = models.JSONField(default=list, blank=True)
+    works = models.ManyToManyField(Work, through="SearchHit", related_name="searches")
+
+    class Meta:
+        ordering = ["-batch__started_at", "pk"]
+        verbose_name_plural = "searches"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SearchHit(models.Model):
+    """A work found by a search: the record it came from and what the import did with it."""
+
+    class Outcome(models.TextChoices):
+        ADDED = "added", "Added"
+        MERGED = "merged", "Merged into a work in the library"
+        UNCHANGED = "unchanged", "Already in the library from this export"
+
+    search = models.ForeignKey(Search, on_delete=models.CASCADE, related_name="hits")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="search_hits")
+    position = models.PositiveIntegerField(help_text="The record's number in the file, from 1.")
+    outcome = models.CharField(max_length=20, choices=Outcome)
+    method = models.CharField(max_length=20, blank=True)  # doi | pmid | pmcid | title
+    score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["search", "position"]
+        constraints = [models.UniqueConstraint(fields=["search", "work"], name="search_hit_once_per_work")]
+
+    def __str__(self) -> str:
+        return f"{self.search}: {self.work_id}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two works that may be one publication, for a curator to decide. A pair decided 'not duplicates' is
+    never proposed again, by the importer, the enrichment or the queue."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting a curator"
+        MERGED = "merged", "Merged"
+        DISTINCT = "distinct", "Not duplicates"
+
+    # The lower id first, so a pair has one row whichever way it was found.
+    first = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    method = models.CharField(max_length=20)
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    found_by = models.ForeignKey(Search, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} ~ #{self.second_id} ({self.get_state_display()})"
