@@ -37,6 +37,7 @@ test: $(VENV)/.installed services chromium bibtex-tools shared
 bench: $(VENV)/.installed services shared
 	$(BIN)/python -m bench.import_seeds --output docs/benchmarks.md
 	$(BIN)/python -m bench.refparse --output docs/refparse-benchmark.md
+	$(BIN)/python -m bench.readers --output docs/benchmarks-readers.md
 	$(BIN)/python -m bench.reference_lists --output docs/benchmarks-reference-lists.md
 	$(BIN)/python -m bench.crossref_matching --output docs/crossref-matching.md
 	$(BIN)/python -m bench.crossref_throughput --output docs/benchmarks-crossref.md
@@ -71,8 +72,11 @@ chromium:
 	@command -v chromium >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-## bibtex-tools: biber, bibtex and pdflatex, which the export tests run on every exported file
+## bibtex-tools: biber, bibtex, pdflatex, and lualatex with Unicode fonts (DejaVu; WenQuanYi Micro Hei for CJK),
+## which the export tests run on every exported file
 bibtex-tools:
-	@command -v biber >/dev/null && command -v bibtex >/dev/null && command -v pdflatex >/dev/null || \
+	@command -v biber >/dev/null && command -v bibtex >/dev/null && command -v pdflatex >/dev/null && \
+	kpsewhich fontspec.sty luaotfload.sty >/dev/null && fc-list -q "DejaVu Serif" && fc-list -q "WenQuanYi Micro Hei" || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			biber texlive-bibtex-extra texlive-latex-base >/dev/null)
+			biber texlive-bibtex-extra texlive-latex-base texlive-latex-recommended texlive-luatex \
+			fonts-dejavu-core fonts-wqy-microhei >/dev/null)

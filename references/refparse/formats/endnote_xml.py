@@ -21,7 +21,7 @@ from references.refparse.records import (
 from references.worktypes import from_publication_types
 
 from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from
-from .xmlrecords import first_text, records, root_name, text_of
+from .xmlrecords import records, root_name, text_of
 
 ROOTS = ("xml",)
 # EndNote's reference types by name, and by number where an export gives only the number.
@@ -63,71 +63,98 @@ def parse_endnote_xml(text: str) -> ParsedList:
 
 
 def _reference(record: etree._Element) -> ParsedReference:
-    ref = ParsedReference(raw="", line=record.sourceline, label=first_text(record, "rec-number"))
-    ref.work_type = _work_type(record)
-    ref.authors = [name_from(value) for value in _all(record, "contributors/authors/author")]
-    ref.editors = [name_from(value) for value in _all(record, "contributors/secondary-authors/author")]
-    ref.title = title_text(first_text(record, "titles/title"))
-    _read_source(ref, record)
-    _read_dates(ref, record)
-    set_pages(ref, first_text(record, "pages"))
-    _read_identifiers(ref, record)
-    ref.abstract = first_text(record, "abstract")
-    ref.language = first_text(record, "language")
-    ref.keywords = _all(record, "keywords/keyword")
+    fields = _paths(record)
+    ref = ParsedReference(raw="", line=record.sourceline, label=_first(fields, "rec-number"))
+    ref.work_type = _work_type(fields)
+    ref.authors = [name_from(value) for value in _all(fields, "contributors/authors/author")]
+    ref.editors = [name_from(value) for value in _all(fields, "contributors/secondary-authors/author")]
+    ref.title = title_text(_first(fields, "titles/title"))
+    _read_source(ref, fields)
+    _read_dates(ref, fields)
+    set_pages(ref, _first(fields, "pages"))
+    _read_identifiers(ref, fields)
+    ref.abstract = _first(fields, "abstract")
+    ref.language = _first(fields, "language")
+    ref.keywords = _all(fields, "keywords/keyword")
     return finish(ref, entry=ref.label and f"record {ref.label}")
 
 
-def _work_type(record: etree._Element) -> str:
-    ref_type = record.find("ref-type")
+def _paths(record: etree._Element) -> dict[str, list[etree._Element]]:
+    """Every element down to three levels by its path ('titles/title'), found in one walk: an ElementPath
+    search per field would cost more than reading the whole record."""
+    found: dict[str, list[etree._Element]] = {}
+
+    def walk(element: etree._Element, prefix: str, depth: int) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag == "style":
+                continue
+            path = prefix + child.tag
+            found.setdefault(path, []).append(child)
+            if depth < 3:
+                walk(child, path + "/", depth + 1)
+
+    walk(record, "", 1)
+    return found
+
+
+def _first(fields: dict[str, list[etree._Element]], *paths: str) -> str:
+    """The first non-empty value at one of `paths`, its <style> runs joined."""
+    for path in paths:
+        for element in fields.get(path, ()):
+            if value := text_of(element):
+                return value
+    return ""
+
+
+def _all(fields: dict[str, list[etree._Element]], path: str) -> list[str]:
+    return [value for element in fields.get(path, ()) if (value := text_of(element))]
+
+
+def _work_type(fields: dict[str, list[etree._Element]]) -> str:
+    ref_type = next(iter(fields.get("ref-type", ())), None)
     if ref_type is None:
         return OTHER
     default = _WORK_TYPES.get(ref_type.get("name", "").strip().lower()) or _WORK_TYPE_NUMBERS.get(
         (ref_type.text or "").strip(), OTHER
     )
-    printed = first_text(record, "work-type")
+    printed = _first(fields, "work-type")
     return from_publication_types([printed], default) if printed else default
 
 
-def _all(record: etree._Element, path: str) -> list[str]:
-    return [value for found in record.iterfind(path) if (value := text_of(found))]
-
-
-def _read_source(ref: ParsedReference, record: etree._Element) -> None:
+def _read_source(ref: ParsedReference, fields: dict[str, list[etree._Element]]) -> None:
     if ref.work_type not in (BOOK, BOOK_CHAPTER, CONFERENCE_ABSTRACT):
-        ref.container_title = first_text(record, "periodical/full-title", "titles/secondary-title")
-        ref.journal_abbrev = first_text(record, "periodical/abbr-1", "titles/alt-title")
+        ref.container_title = _first(fields, "periodical/full-title", "titles/secondary-title")
+        ref.journal_abbrev = _first(fields, "periodical/abbr-1", "titles/alt-title")
     else:
-        ref.container_title = first_text(record, "titles/secondary-title", "periodical/full-title")
+        ref.container_title = _first(fields, "titles/secondary-title", "periodical/full-title")
     if ref.journal_abbrev == ref.container_title:
         ref.journal_abbrev = ""
-    ref.volume, ref.issue = first_text(record, "volume"), first_text(record, "number")
-    ref.publisher, ref.location = first_text(record, "publisher"), first_text(record, "pub-location")
-    printed = first_text(record, "work-type")
-    ref.publication_types = [printed] if printed else []
+    ref.volume, ref.issue = _first(fields, "volume"), _first(fields, "number")
+    ref.publisher, ref.location = _first(fields, "publisher"), _first(fields, "pub-location")
+    ref.publication_types = _all(fields, "work-type")[:1]
 
 
-def _read_dates(ref: ParsedReference, record: etree._Element) -> None:
+def _read_dates(ref: ParsedReference, fields: dict[str, list[etree._Element]]) -> None:
     """Year from <year>; a full date when <pub-dates> names the month ('Mar 3' -> '2015-03-03')."""
-    ref.year = year_from(first_text(record, "dates/year"))
+    ref.year = year_from(_first(fields, "dates/year"))
     if ref.year is None:
         return
     ref.date = str(ref.year)
-    printed = first_text(record, "dates/pub-dates/date")
+    printed = _first(fields, "dates/pub-dates/date")
     month = next((number for number, name in enumerate(_MONTHS, 1) if name in printed.lower()), None)
     if month:
         day = _DAY_RE.search(printed.replace(str(ref.year), ""))
         ref.date += f"-{month:02d}" + (f"-{int(day.group(1)):02d}" if day and int(day.group(1)) <= 31 else "")
 
 
-def _read_identifiers(ref: ParsedReference, record: etree._Element) -> None:
-    urls = _all(record, "urls/related-urls/url") + _all(record, "urls/web-urls/url")
+def _read_identifiers(ref: ParsedReference, fields: dict[str, list[etree._Element]]) -> None:
+    urls = _all(fields, "urls/related-urls/url") + _all(fields, "urls/web-urls/url")
     ref.url = urls[0] if urls else ""
-    ref.doi = doi_from(first_text(record, "electronic-resource-num")) or doi_from_url(ref.url)
-    accession = first_text(record, "accession-num")
+    ref.doi = doi_from(_first(fields, "electronic-resource-num")) or doi_from_url(ref.url)
+    accession = _first(fields, "accession-num")
     ref.pmid = accession if _PMID_RE.match(accession) else ""
-    ref.pmcid = pmcid_from(" ".join(_all(record, "custom2") + _all(record, "notes")))
-    for number in _numbers(record.find("isbn")):
+    ref.pmcid = pmcid_from(" ".join(_all(fields, "custom2") + _all(fields, "notes")))
+    for number in _numbers(next(iter(fields.get("isbn", ())), None)):
         (ref.issns if _ISSN_RE.match(number) else ref.isbns).append(number)
 
 

@@ -20,11 +20,11 @@ from references.refparse.records import (
 from references.worktypes import from_publication_types
 
 from .fields import doi_from, finish, pmcid_from, set_pages, title_text, year_from
-from .xmlrecords import children, records, root_name, text_of
+from .xmlrecords import children, grouped, records, root_name, text_of
 
 ROOTS = ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle", "PubmedBookArticleSet")
 _RECORDS = ("PubmedArticle", "PubmedBookArticle")
-_NOTHING = etree.Element("Nothing")
+_IDS = frozenset(("doi", "pmc", "pubmed"))
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -48,44 +48,48 @@ def parse_pubmed_xml(text: str) -> ParsedList:
 
 def _article(record: etree._Element) -> ParsedReference:
     parts = children(record)
-    citation = children(parts.get("MedlineCitation", _NOTHING))
-    article_element = citation.get("Article", _NOTHING)
-    article = children(article_element)
-    ref = _common(record, parts.get("PubmedData"), citation, article_element)
-    ref.title = title_text(text_of(article.get("ArticleTitle")) or text_of(article.get("VernacularTitle")))
-    _read_journal(ref, article, children(citation.get("MedlineJournalInfo", _NOTHING)))
-    _read_pages(ref, article_element, article.get("Pagination"))
-    types = article.get("PublicationTypeList", _NOTHING)
-    ref.publication_types = [value for found in types if (value := text_of(found))]
+    citation = children(parts.get("MedlineCitation"))
+    article = grouped(citation.get("Article"))
+    ref = _common(record, parts.get("PubmedData"), citation, article)
+    ref.title = title_text(
+        text_of(_first(article, "ArticleTitle")) or text_of(_first(article, "VernacularTitle"))
+    )
+    _read_journal(ref, article, children(citation.get("MedlineJournalInfo")))
+    _read_pages(ref, article)
+    types = _first(article, "PublicationTypeList")
+    ref.publication_types = (
+        [value for found in types if (value := text_of(found))] if types is not None else []
+    )
     ref.work_type = from_publication_types(ref.publication_types)
     return finish(ref, entry=f"PMID {ref.pmid}" if ref.pmid else "")
 
 
 def _book(record: etree._Element) -> ParsedReference:
     parts = children(record)
-    document_element = parts.get("BookDocument", _NOTHING)
-    document = children(document_element)
-    book_element = document.get("Book", _NOTHING)
-    book = children(book_element)
-    ref = _common(record, parts.get("PubmedBookData"), document, document_element)
-    book_title, chapter_title = text_of(book.get("BookTitle")), text_of(document.get("ArticleTitle"))
+    document = grouped(parts.get("BookDocument"))
+    book = grouped(_first(document, "Book"))
+    ref = _common(
+        record, parts.get("PubmedBookData"), {tag: found[0] for tag, found in document.items()}, document
+    )
+    book_title, chapter_title = text_of(_first(book, "BookTitle")), text_of(_first(document, "ArticleTitle"))
     if chapter_title:
         ref.work_type, ref.title, ref.container_title = BOOK_CHAPTER, title_text(chapter_title), book_title
     else:
-        ref.work_type, ref.title = BOOK, title_text(book_title or text_of(document.get("VernacularTitle")))
-    ref.doi = ref.doi or doi_from(_elocation(book_element, "doi"))
-    ref.authors = ref.authors or _names(book_element, "authors")
-    ref.editors = _names(book_element, "editors")
-    publisher = children(book.get("Publisher", _NOTHING))
-    ref.publisher, ref.location = (
-        text_of(publisher.get("PublisherName")),
-        text_of(publisher.get("PublisherLocation")),
-    )
-    ref.isbns = _texts(book_element, "Isbn")
-    ref.volume = text_of(book.get("Volume"))
-    ref.year, ref.date = _date(book.get("PubDate"))
-    _read_pages(ref, document_element, document.get("Pagination"))
-    ref.publication_types = _texts(document_element, "PublicationType")
+        ref.work_type, ref.title = (
+            BOOK,
+            title_text(book_title or text_of(_first(document, "VernacularTitle"))),
+        )
+    ref.doi = ref.doi or doi_from(_elocation(book, "doi"))
+    ref.authors = ref.authors or _names(book, "authors")
+    ref.editors = _names(book, "editors")
+    publisher = children(_first(book, "Publisher"))
+    ref.publisher = text_of(publisher.get("PublisherName"))
+    ref.location = text_of(publisher.get("PublisherLocation"))
+    ref.isbns = _texts(book, "Isbn")
+    ref.volume = text_of(_first(book, "Volume"))
+    ref.year, ref.date = _date(_first(book, "PubDate"))
+    _read_pages(ref, document)
+    ref.publication_types = _texts(document, "PublicationType")
     return finish(ref, entry=f"PMID {ref.pmid}" if ref.pmid else "")
 
 
@@ -93,53 +97,63 @@ def _common(
     record: etree._Element,
     data: etree._Element | None,
     citation: dict[str, etree._Element],
-    article: etree._Element,
+    article: dict[str, list[etree._Element]],
 ) -> ParsedReference:
     """What articles and books share: identifiers, authors, abstract, language, keywords, MeSH."""
     ref = ParsedReference(raw="", line=record.sourceline, pmid=text_of(citation.get("PMID")))
     ref.authors = _names(article, "authors")
-    ref.abstract = _abstract(children(article).get("Abstract"))
-    ref.language = next((value for value in _texts(article, "Language")), "")
-    ref.keywords = [value for found in citation.get("KeywordList", _NOTHING) if (value := text_of(found))]
-    ref.mesh = [_heading(heading) for heading in citation.get("MeshHeadingList", _NOTHING)]
-    ids = _article_ids(data, article)
+    ref.abstract = _abstract(_first(article, "Abstract"))
+    ref.language = next(iter(_texts(article, "Language")), "")
+    keywords, headings = citation.get("KeywordList"), citation.get("MeshHeadingList")
+    ref.keywords = [value for found in keywords if (value := text_of(found))] if keywords is not None else []
+    ref.mesh = [_heading(heading) for heading in headings] if headings is not None else []
+    ids = _article_ids(children(data).get("ArticleIdList"), _first(article, "ArticleIdList"))
     ref.doi = doi_from(_elocation(article, "doi") or ids.get("doi", ""))
     ref.pmcid = pmcid_from(ids.get("pmc", ""))
     ref.pmid = ref.pmid or ids.get("pubmed", "")
     return ref
 
 
-def _texts(parent: etree._Element, tag: str) -> list[str]:
-    return [value for found in parent if found.tag == tag and (value := text_of(found))]
+def _first(groups: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
+    found = groups.get(tag)
+    return found[0] if found else None
 
 
-def _elocation(article: etree._Element, kind: str) -> str:
+def _texts(groups: dict[str, list[etree._Element]], tag: str) -> list[str]:
+    return [value for found in groups.get(tag, ()) if (value := text_of(found))]
+
+
+def _elocation(groups: dict[str, list[etree._Element]], kind: str) -> str:
     return next(
-        (text_of(found) for found in article if found.tag == "ELocationID" and found.get("EIdType") == kind),
-        "",
+        (text_of(found) for found in groups.get("ELocationID", ()) if found.get("EIdType") == kind), ""
     )
 
 
-def _article_ids(*parents: etree._Element | None) -> dict[str, str]:
-    """The record's own ids ({'doi': ..., 'pmc': ...}) from each parent's ArticleIdList; ids of the works it
-    cites are in a ReferenceList deeper down and are not among them."""
+def _article_ids(*id_lists: etree._Element | None) -> dict[str, str]:
+    """The record's own ids ({'doi': ..., 'pmc': ...}); ids of the works it cites are in a ReferenceList
+    deeper down and are not among them."""
     ids: dict[str, str] = {}
-    for parent in parents:
-        for article_id in children(parent).get("ArticleIdList", ()) if parent is not None else ():
-            ids.setdefault(article_id.get("IdType", ""), text_of(article_id))
+    for id_list in id_lists:
+        for article_id in id_list if id_list is not None else ():
+            kind = article_id.get("IdType", "")
+            if kind in _IDS and kind not in ids:
+                ids[kind] = text_of(article_id)
     return ids
 
 
-def _names(parent: etree._Element, kind: str) -> list[Name]:
-    names = []
-    for author_list in parent:
-        if author_list.tag == "AuthorList" and author_list.get("Type", "authors") == kind:
-            names += [_name(author) for author in author_list if author.get("ValidYN") != "N"]
-    return names
+def _names(groups: dict[str, list[etree._Element]], kind: str) -> list[Name]:
+    return [
+        _name(author)
+        for author_list in groups.get("AuthorList", ())
+        if author_list.get("Type", "authors") == kind
+        for author in author_list
+        if author.get("ValidYN") != "N"
+    ]
 
 
 def _name(author: etree._Element) -> Name:
-    family = given = initials = orcid = affiliation = collective = ""
+    family = given = orcid = affiliation = collective = ""
+    initials = None
     for part in author:
         tag = part.tag
         if tag == "LastName":
@@ -147,7 +161,7 @@ def _name(author: etree._Element) -> Name:
         elif tag == "ForeName":
             given = text_of(part)
         elif tag == "Initials":
-            initials = text_of(part)
+            initials = part
         elif tag == "CollectiveName":
             collective = text_of(part)
         elif tag == "AffiliationInfo" and not affiliation:
@@ -156,7 +170,7 @@ def _name(author: etree._Element) -> Name:
             orcid = _orcid(text_of(part))
     if collective:
         return Name(family=collective, affiliation=affiliation, collective=True)
-    given = given or "".join(f"{letter}." for letter in initials)
+    given = given or "".join(f"{letter}." for letter in text_of(initials))
     return Name(family=family, given=given, orcid=orcid, affiliation=affiliation)
 
 
@@ -179,26 +193,29 @@ def _abstract(abstract: etree._Element | None) -> str:
 
 def _heading(heading: etree._Element) -> str:
     """MEDLINE style: 'Leukemia/*drug therapy', '*Infant', 'Sea Bream/*anatomy & histology/physiology'."""
+    if len(heading) == 1:
+        term = heading[0]
+        return ("*" if term.get("MajorTopicYN") == "Y" else "") + text_of(term)
     return "/".join(("*" if term.get("MajorTopicYN") == "Y" else "") + text_of(term) for term in heading)
 
 
 def _read_journal(
-    ref: ParsedReference, article: dict[str, etree._Element], info: dict[str, etree._Element]
+    ref: ParsedReference, article: dict[str, list[etree._Element]], info: dict[str, etree._Element]
 ) -> None:
-    journal_element = article.get("Journal", _NOTHING)
-    journal = children(journal_element)
-    ref.journal_abbrev = text_of(journal.get("ISOAbbreviation")) or text_of(info.get("MedlineTA"))
+    journal_element = _first(article, "Journal")
+    journal = grouped(journal_element)
+    ref.journal_abbrev = text_of(_first(journal, "ISOAbbreviation")) or text_of(info.get("MedlineTA"))
     # As the MEDLINE reader does (its TA): NLM references print MedlineTA, not the full title.
     ref.container_title = (
-        text_of(info.get("MedlineTA")) or ref.journal_abbrev or text_of(journal.get("Title"))
+        text_of(info.get("MedlineTA")) or ref.journal_abbrev or text_of(_first(journal, "Title"))
     )
-    issns = [*_texts(journal_element, "ISSN"), text_of(info.get("ISSNLinking"))]
+    issns = [*_texts(journal, "ISSN"), text_of(info.get("ISSNLinking"))]
     ref.issns = list(dict.fromkeys(issn for issn in issns if issn))
-    issue = children(journal.get("JournalIssue", _NOTHING))
+    issue = children(_first(journal, "JournalIssue"))
     ref.volume, ref.issue = text_of(issue.get("Volume")), text_of(issue.get("Issue"))
     ref.year, ref.date = _date(issue.get("PubDate"))
     if ref.year is None:
-        ref.year, ref.date = _date(article.get("ArticleDate"))
+        ref.year, ref.date = _date(_first(article, "ArticleDate"))
 
 
 def _date(element: etree._Element | None) -> tuple[int | None, str]:
@@ -222,11 +239,11 @@ def _month(value: str) -> int | None:
     return _MONTHS.get(value[:3].lower())
 
 
-def _read_pages(ref: ParsedReference, article: etree._Element, pagination: etree._Element | None) -> None:
-    parts = children(pagination) if pagination is not None else {}
-    printed = text_of(parts.get("MedlinePgn"))
+def _read_pages(ref: ParsedReference, article: dict[str, list[etree._Element]]) -> None:
+    pagination = children(_first(article, "Pagination"))
+    printed = text_of(pagination.get("MedlinePgn"))
     if not printed:
-        start, end = text_of(parts.get("StartPage")), text_of(parts.get("EndPage"))
+        start, end = text_of(pagination.get("StartPage")), text_of(pagination.get("EndPage"))
         printed = f"{start}-{end}" if start and end and start != end else start
     set_pages(ref, printed)
     if not ref.pages:

@@ -88,15 +88,12 @@ def _pieces(element: etree._Element) -> Iterator[str]:
         yield child.tail or ""
 
 
-def first_text(element: etree._Element, *paths: str) -> str:
-    """The text of the first non-empty element found at one of `paths`."""
-    for path in paths:
-        if value := text_of(element.find(path)):
-            return value
-        for found in element.iterfind(path):
-            if value := text_of(found):
-                return value
-    return ""
+def grouped(element: etree._Element | None) -> dict[str, list[etree._Element]]:
+    """The children of each name, in order, found in one pass."""
+    groups: dict[str, list[etree._Element]] = {}
+    for child in element if element is not None else ():
+        groups.setdefault(child.tag, []).append(child)
+    return groups
 
 
 def children(element: etree._Element | None) -> dict[str, etree._Element]:
