@@ -1,9 +1,13 @@
-"""BibTeX entries that pass biber's data-model validation and classic bibtex with plain.bst, and build with pdflatex.
+"""BibTeX entries that pass biber's data-model validation and classic bibtex with plain.bst.
 
-Two encodings: UTF-8 (the default) keeps every character LaTeX's utf8 inputenc can typeset with T1 fonts and
-writes the rest as LaTeX; ``ascii=True`` writes every non-ASCII character as LaTeX, in the brace-protected form
-(``M{\\"o}ricke``) bibtex sorts and case-changes correctly. Either way the LaTeX special characters are escaped
-and every value has balanced braces.
+Two encodings: UTF-8 (the default) keeps every character of every script as it is, for biber and biblatex
+or for lualatex and xelatex with a Unicode font; ``ascii=True`` writes every non-ASCII character as LaTeX, in
+the brace-protected form (``M{\\"o}ricke``) bibtex sorts and case-changes correctly, which pdflatex builds
+(a character it has no LaTeX for, such as CJK, becomes its code point). Either way the LaTeX special
+characters are escaped and every value has balanced braces.
+
+A record without a title or a year still passes both tools without a warning, and nothing is made up for it:
+see ``_MISSING_TITLE`` and ``_UNSPECIFIED_DATE``.
 """
 
 from __future__ import annotations
@@ -45,9 +49,8 @@ ENTRY_TYPES: dict[str, str] = {
     OTHER: "misc",
 }
 
-# The fields an entry type cannot do without, in plain.bst or in biblatex's data model (the year aside: every
-# type but misc needs one in plain.bst and every type needs one in biblatex, so a missing year is reported by
-# both tools whatever the type). A record that lacks one is written as `misc`, which needs only a title.
+# The fields an entry type cannot do without, in plain.bst or in biblatex's data model (title and year aside,
+# see below). A record that lacks one is written as `misc`, which needs only a title.
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "article": ("authors", "container_title"),
     "book": ("authors", "publisher"),  # biblatex: author; plain: publisher
@@ -115,15 +118,6 @@ def _charset(ranges: str) -> str:
     return "".join(parts)
 
 
-# Characters LaTeX's utf8 inputenc declares for the T1, TS1, OT1 and OMS encodings (from t1enc.dfu, ts1enc.dfu,
-# ot1enc.dfu, omsenc.dfu and utf8.def of TeX Live 2022): pdflatex typesets them as they are.
-_UTF8_TYPESET = _charset(
-    "00A0-0125 0128-0137 0139-013E 0141-0148 014A-0165 0168-017E 0192 01C4-01D4 01E2-01E3 01E6-01EB 01F0 "
-    "01F4-01F5 0218-021B 0232-0233 0237 02C6-02C7 02D8-02D9 02DB-02DD 0E3F 1E02-1E03 1E0D 1E1E-1E21 1E25 "
-    "1E30-1E31 1E37 1E43 1E45 1E47 1E5B 1E63 1E6D 1E8E-1E91 1E9E 1EF2-1EF3 2010-2016 2018-201A 201C-201E "
-    "2020-2022 2026 2030-2031 2039-203B 203D 2044 204E 2052 20A1 20A4 20A6 20A9 20AB-20AC 20B1 2103 2116-2117 "
-    "211E 2120 2122 2126-2127 212E 2190-2193 2329-232A 2422-2423 25E6 25EF 266A 27E8-27E9 3008-3009 FB00-FB06"
-)
 # Characters whose pylatexenc replacement builds with pdflatex, article class and T1 fonts, no other package:
 # found by compiling each replacement. The others need amssymb, T2A fonts and the like, or are pylatexenc slips
 # (`\nument`, math macros outside math mode); they fall back to accents on a base letter or compatibility forms.
@@ -139,7 +133,6 @@ _PYLATEXENC_TYPESET = _charset(
     "22C0-22C6 22C8 22E2-22E3 22EE-22EF 22F1"
 )
 _NEEDS_LATEX_ASCII = re.compile(r"[^\x00-\x7f]")
-_NEEDS_LATEX_UTF8 = re.compile(f"[^\\x00-\\x7f{_UTF8_TYPESET}]")
 _HAS_PYLATEXENC = re.compile(f"[{_PYLATEXENC_TYPESET}]")
 
 # Combining marks and the LaTeX accent that puts each on a base letter (for letters pylatexenc lacks, e.g. ǎ).
@@ -193,11 +186,11 @@ def _match_to_latex(match: re.Match[str]) -> str:
 
 
 def _latex(text: str, ascii: bool) -> str:
-    """Cleaned text as LaTeX."""
+    """Cleaned text as LaTeX: only the special characters escaped in UTF-8, every non-ASCII one too in ASCII."""
     text = text.translate(_SPECIALS)
-    if text.isascii():
+    if not ascii or text.isascii():
         return text
-    return (_NEEDS_LATEX_ASCII if ascii else _NEEDS_LATEX_UTF8).sub(_match_to_latex, text)
+    return _NEEDS_LATEX_ASCII.sub(_match_to_latex, text)
 
 
 def latex_text(text: str, *, ascii: bool = False) -> str:
@@ -342,9 +335,24 @@ def _isbn_valid(digits: str) -> bool:
 
 _KEY = re.compile(r"[A-Za-z0-9_:.-]+")
 
+# A record without a title or a year gets no made-up value, yet passes both tools without a warning:
+# - biblatex's data model requires a title for every type, and plain.bst warns about an empty one for every type
+#   but misc, while both take `{}` (an empty group) as present. So the title is `{}`, and `note` says that no
+#   title was given. plain.bst prints `{}.` where the title goes, a lone full stop.
+# - biblatex requires `date` or `year` for every type, and plain.bst warns "empty year" for every type but misc.
+#   So the record is a `misc` with `date = {XXXX}`, ISO 8601-2's "year unspecified". biblatex's `date` takes the
+#   unspecified digits of ISO 8601-2 §4.3 (its manual shows `199X` and `19XX`); biber 2.18 reads `XXXX` as a date
+#   with an empty year, without a warning, so no year is printed. plain.bst ignores `date`. `note` says that no
+#   year was given.
+# - plain.bst sorts by author, else by `key`: the title, else the cite key.
+_MISSING_TITLE = "{}"
+_UNSPECIFIED_DATE = "XXXX"
+
 
 def entry_type(record: ExportRecord) -> str:
     """The BibTeX type for the record: its work type's, or `misc` when the record lacks what that type needs."""
+    if record.year is None:
+        return "misc"
     for candidate in _CANDIDATES.get(record.work_type, (ENTRY_TYPES.get(record.work_type, "misc"),)):
         if all(_present(record, name) for name in _REQUIRED[candidate]):
             return candidate
@@ -386,10 +394,16 @@ def _fields(record: ExportRecord, bibtype: str, ascii: bool) -> list[tuple[str, 
         ("author", _names(record.authors, ascii)),
         ("editor", _names(record.editors, ascii) if "editors" in has else ""),
         # plain.bst sorts by author, else by this `key` field (biber drops it without a warning).
-        ("key", "" if _present(record, "authors") else latex_text(record.title, ascii=ascii)),
-        ("title", latex_title(record.title, ascii=ascii)),
+        (
+            "key",
+            ""
+            if _present(record, "authors")
+            else latex_text(record.title, ascii=ascii) or latex_text(record.key),
+        ),
+        ("title", latex_title(record.title, ascii=ascii) or _MISSING_TITLE),
         (container_field or "", howpublished or (container if in_container_field else "")),
         ("year", str(record.year) if record.year is not None else ""),
+        ("date", _UNSPECIFIED_DATE if record.year is None else ""),
         ("volume", latex_text(record.volume, ascii=ascii) if "volume" in has else ""),
         ("number", latex_text(record.issue, ascii=ascii) if "issue" in has else ""),
         ("pages", _pages(record.pages, ascii) if "pages" in has else ""),
@@ -418,7 +432,8 @@ def _web_address(url: str) -> str:
 
 
 def _note(record: ExportRecord, bibtype: str, container: str, ascii: bool) -> str:
-    """What the entry type has no field for, so that nothing is lost: "Blood, vol. 110, no. 3, pp. 317--335"."""
+    """What the entry type has no field for, so that nothing is lost ("Blood, vol. 110, no. 3, pp. 317--335"),
+    then what the record lacks ("No year given")."""
     has = _FIELDS[bibtype] | _NOT_IN_NOTE.get(bibtype, set())
     pages = _pages(record.pages, ascii) if "pages" not in has else ""
     isbn = _isbn(record.isbns) if "isbn" not in has else ""
@@ -432,7 +447,18 @@ def _note(record: ExportRecord, bibtype: str, container: str, ascii: bool) -> st
         latex_text(record.publisher, ascii=ascii) if "publisher" not in has else "",
         "ISBN " + isbn if isbn else "",
     ]
-    return ", ".join(part for part in parts if part)
+    described = ", ".join(part for part in parts if part)
+    return ". ".join(part for part in (described, _not_given(record)) if part)
+
+
+def _not_given(record: ExportRecord) -> str:
+    """What the record lacks, said in the note: No title given, No year given, No title or year given."""
+    missing = [
+        name
+        for name, given in (("title", _present(record, "title")), ("year", record.year is not None))
+        if not given
+    ]
+    return f"No {' or '.join(missing)} given" if missing else ""
 
 
 def _keyword(word: str, ascii: bool) -> str:

@@ -1,7 +1,8 @@
 """BibTeX export: escaping, protected titles, entry types, and the real tools on tricky records.
 
-biber validates the file against biblatex's data model, classic bibtex formats it with plain.bst, pdflatex
-builds a document from it, and bibtexparser reads every field back, in UTF-8 and in ASCII mode.
+biber validates the file against biblatex's data model, classic bibtex formats it with plain.bst, a LaTeX
+document is built from it (lualatex for UTF-8, which keeps every script; pdflatex for ASCII), and bibtexparser
+reads every field back, in UTF-8 and in ASCII mode.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from references.export.bibtex import (
     latex_title,
 )
 from references.export.records import PAGE_DASHES, ExportRecord, Person, clean
-from tests.export.tools import build_pdf, run_bibtex, validate_with_biber
+from references.refparse.formats.bibtex import parse_bibtex
+from tests.export.tools import build_pdf, missing_characters, run_bibtex, validate_with_biber
 
 P = Person
 
@@ -265,22 +267,32 @@ def test_ascii_mode_writes_brace_protected_escapes(text, latex):
     assert latex_text(text, ascii=True) == latex
 
 
-def test_utf8_mode_keeps_what_pdflatex_typesets():
-    assert (
-        latex_text("Möricke, Pánek, Łukasz, Straße, Şahin – “Gül”")
-        == "Möricke, Pánek, Łukasz, Straße, Şahin – “Gül”"
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Möricke, Pánek, Łukasz, Straße, Şahin – “Gül”",
+        "TNF-α ≥ 5 µm, 37 °C, ±2 SD, β-catenin",
+        "儿童急性淋巴细胞白血病的治疗",
+        "小児急性リンパ性白血病",
+        "Острый лимфобластный лейкоз у детей",
+        "Οξεία λεμφοβλαστική λευχαιμία",
+        "לוקמיה — سرطان الدم — ﬁ 😀",
+    ],
+)
+def test_utf8_mode_keeps_every_script(text):
+    assert latex_text(text) == text
 
 
-@pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
-def test_greek_and_maths_become_latex_in_both_modes(ascii):
-    # utf8 inputenc has no Greek or ≥ with T1 fonts: written as they are, they would stop pdflatex
-    assert latex_text("TNF-α ≥ 5", ascii=ascii) == r"TNF-{\ensuremath{\alpha}} {\ensuremath{\geq}} 5"
+def test_utf8_mode_still_escapes_the_special_characters():
+    assert latex_text("白血病 & 50% {α}") == r"白血病 \& 50\% \textbraceleft{}α\textbraceright{}"
 
 
-@pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
-def test_characters_pdflatex_cannot_typeset_become_their_code_points(ascii):
-    assert latex_text("白血病 ﬁ", ascii=ascii) == "{[U+767D]}{[U+8840]}{[U+75C5]} " + ("fi" if ascii else "ﬁ")
+def test_greek_and_maths_become_latex_in_ascii_mode():
+    assert latex_text("TNF-α ≥ 5", ascii=True) == r"TNF-{\ensuremath{\alpha}} {\ensuremath{\geq}} 5"
+
+
+def test_characters_pdflatex_cannot_typeset_become_their_code_points_in_ascii_mode():
+    assert latex_text("白血病 ﬁ", ascii=True) == "{[U+767D]}{[U+8840]}{[U+75C5]} fi"
 
 
 def test_decomposed_accents_are_composed_first():
@@ -532,10 +544,11 @@ def test_plain_bibtex_formats_without_a_warning(exported):
     assert run_bibtex(path, KEYS) == []
 
 
-def test_pdflatex_builds_the_bibliography(exported):
+def test_latex_builds_the_bibliography(exported):
     path, ascii = exported
-    pdf = build_pdf(path)
+    pdf = build_pdf(path, engine="pdflatex" if ascii else "lualatex")
     assert pdf.stat().st_size > 1000
+    assert missing_characters(pdf) == set()
     bbl = " ".join((path.parent / "doc.bbl").read_text(encoding="utf-8").split())  # bibtex wraps lines
     assert bbl.count(r"\bibitem{") == len(TRICKY)
     # plain.bst lower-cases titles: the protected symbols survive it, ordinary words do not
@@ -642,30 +655,176 @@ def test_bibtexparser_reads_every_field_back(exported):
         assert fields == {}, f"{record.key}: fields not checked"
 
 
-def test_nothing_but_a_missing_year_is_reported_for_a_record_without_one(tmp_path):
-    record = replace(FULL, key="pieters2007nodate", year=None)
-    path = tmp_path / "refs.bib"
-    path.write_text(bibtex_entry(record), encoding="utf-8")
-    assert validate_with_biber(path) == [
-        f"WARN - Datamodel: Entry 'pieters2007nodate' ({path}): Missing mandatory field - one of 'date, year' "
-        "must be defined"
-    ]
-    assert run_bibtex(path, [record.key]) == ["Warning--empty year in pieters2007nodate"]
-    assert build_pdf(path).exists()
+# --- Records lacking a title or a year ------------------------------------------------------------------------
+# Nothing is made up for them (see references/export/bibtex.py): the title is `{}`, an empty group both tools
+# take as present; the year is biblatex's `date = {XXXX}`, ISO 8601-2's "year unspecified" (biber reads it as a
+# date without a year and prints none), in a `misc` entry, the one plain.bst type that does without a year;
+# `note` says what was not given, and `key` gives plain.bst something to sort by when there is no author.
+# plain.bst prints a lone "." where an empty title goes.
+
+NO_TITLE = replace(FULL, key="pieters2007notitle", title="", abstract="")
+NO_YEAR = replace(FULL, key="pieters2007noyear", year=None, abstract="")
+NEITHER = ExportRecord(key="anon0000untitled", work_type="journal-article", title="", container_title="Blood")
+LACKING = (NO_TITLE, NO_YEAR, NEITHER)
+
+
+def test_a_record_without_a_title_keeps_its_type_with_an_empty_title_and_a_note():
+    entry = bibtex_entry(NO_TITLE)
+    assert entry.startswith("@article{pieters2007notitle,\n")
+    assert "  title = {{}},\n" in entry
+    assert "  year = {2007},\n" in entry
+    assert "  note = {No title given},\n" in entry
+    assert "key = " not in entry  # it has authors to sort by
+
+
+def test_a_record_without_a_year_is_a_misc_with_an_unspecified_date_and_a_note():
+    entry = bibtex_entry(NO_YEAR)
+    assert entry.startswith("@misc{pieters2007noyear,\n")
+    assert "  date = {XXXX},\n" in entry
+    assert "year = " not in entry
+    assert "  howpublished = {The Lancet},\n" in entry
+    assert "  note = {vol. 370, no. 9583, pp. 240--250, Elsevier. No year given},\n" in entry
+
+
+def test_a_record_without_title_year_or_authors_is_sorted_by_its_cite_key():
+    assert bibtex_entry(NEITHER) == (
+        "@misc{anon0000untitled,\n"
+        "  key = {anon0000untitled},\n"
+        "  title = {{}},\n"
+        "  howpublished = {Blood},\n"
+        "  date = {XXXX},\n"
+        "  note = {No title or year given},\n"
+        "}\n\n"
+    )
 
 
 @pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
-def test_every_character_builds_with_pdflatex(tmp_path, ascii):
-    # Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, punctuation, letterlike, arrows, maths, CJK, emoji
-    characters = [chr(c) for c in range(0xA0, 0x2500) if not 0xD800 <= c < 0xE000] + list("白血病😀ﬁ")
-    chunks = ["".join(characters[i : i + 200]) for i in range(0, len(characters), 200)]
+def test_records_lacking_a_title_or_year_pass_the_tools_without_a_warning(tmp_path, ascii):
+    path = tmp_path / "refs.bib"
+    path.write_text("".join(bibtex_entry(r, ascii=ascii) for r in LACKING), encoding="utf-8")
+    assert validate_with_biber(path) == []
+    assert run_bibtex(path, [r.key for r in LACKING]) == []
+    assert build_pdf(path).exists()
+    bbl = " ".join((tmp_path / "doc.bbl").read_text(encoding="utf-8").split())
+    # nothing made up: a lone full stop for an empty title, no year, the note saying so
+    assert r"\bibitem{anon0000untitled} {}. \newblock Blood. \newblock No title or year given." in bbl
+    assert (
+        r"\newblock {}. \newblock {\em The Lancet}, 370(9583):240--250, 2007. \newblock No title given."
+        in bbl
+    )
+    assert (
+        r"\newblock The Lancet. \newblock vol. 370, no. 9583, pp. 240--250, Elsevier. No year given." in bbl
+    )
+
+
+def test_records_lacking_a_title_or_year_read_back_without_them():
+    text = "".join(bibtex_entry(r) for r in LACKING)
+    entries = {entry.key: entry for entry in bibtexparser.parse_string(text).entries}
+    assert entries[NO_TITLE.key]["title"] == entries[NEITHER.key]["title"] == "{}"
+    assert entries[NO_YEAR.key]["date"] == entries[NEITHER.key]["date"] == "XXXX"
+    # the project's own reader: no title, no year, the rest as written
+    read = {ref.label: ref for ref in parse_bibtex(text).references}
+    assert read[NO_TITLE.key].title == read[NEITHER.key].title == ""
+    assert read[NO_TITLE.key].year == 2007
+    assert read[NO_YEAR.key].year is None and read[NEITHER.key].year is None
+    assert read[NO_YEAR.key].title == FULL.title
+
+
+# --- Every script, verbatim in UTF-8 ------------------------------------------------------------------------
+
+SCRIPTS = (
+    ExportRecord(
+        key="wang2020ertong",
+        work_type="journal-article",
+        title="儿童急性淋巴细胞白血病的诊断与治疗：KMT2A重排",
+        authors=(P("王", "海"), P("李", "明")),
+        container_title="中华血液学杂志",
+        year=2020,
+        volume="41",
+        pages="1–8",
+        keywords=("白血病",),
+    ),
+    ExportRecord(
+        key="papadopoulos2019",
+        work_type="journal-article",
+        title="Οξεία λεμφοβλαστική λευχαιμία στα παιδιά: TNF-α ≥ 5%",
+        authors=(P("Παπαδόπουλος", "Γιώργος"),),
+        container_title="Αρχεία Ελληνικής Ιατρικής",
+        year=2019,
+    ),
+    ExportRecord(
+        key="ivanov2018",
+        work_type="journal-article",
+        title="Острый лимфобластный лейкоз у детей & MRD",
+        authors=(P("Иванов", "Иван"), P("Петрова", "Ольга")),
+        container_title="Гематология и трансфузиология",
+        year=2018,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def scripts_bib(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("scripts") / "refs.bib"
+    path.write_text(bibtex_header() + "".join(bibtex_entry(r) for r in SCRIPTS), encoding="utf-8")
+    return path
+
+
+def test_chinese_greek_and_cyrillic_are_written_verbatim_in_utf8(scripts_bib):
+    text = scripts_bib.read_text(encoding="utf-8")
+    assert "U+" not in text and "\\ensuremath" not in text
+    for record in SCRIPTS:
+        assert record.container_title in text
+        for person in record.authors:
+            assert f"{person.family}, {person.given}" in text
+    assert "  title = {儿童急性淋巴细胞白血病的诊断与治疗：{KMT2A重排}},\n" in text
+    assert "  title = {Острый лимфобластный лейкоз у детей \\& {MRD}},\n" in text
+
+
+def test_chinese_greek_and_cyrillic_pass_biber_and_bibtex(scripts_bib):
+    assert validate_with_biber(scripts_bib) == []
+    assert run_bibtex(scripts_bib, [r.key for r in SCRIPTS]) == []
+
+
+def test_chinese_greek_and_cyrillic_read_back_equal(scripts_bib):
+    entries = parse(scripts_bib, decoded=True)
+    assert list(entries) == [r.key for r in SCRIPTS]
+    for record in SCRIPTS:
+        entry = entries[record.key]
+        assert entry["title"] == record.title
+        assert entry["journal"] == record.container_title
+        assert names(entry["author"]) == people(record.authors)
+
+
+def test_chinese_greek_and_cyrillic_are_typeset_by_lualatex(scripts_bib):
+    pdf = build_pdf(scripts_bib, engine="lualatex")
+    assert missing_characters(pdf) == set()
+    bbl = (scripts_bib.parent / "doc.bbl").read_text(encoding="utf-8")
+    assert "中华血液学杂志" in bbl and "λευχαιμία" in bbl and "лейкоз" in bbl
+
+
+# Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, punctuation, letterlike, arrows, maths, CJK, emoji
+EVERY_CHARACTER = [chr(c) for c in range(0xA0, 0x2500) if not 0xD800 <= c < 0xE000] + list("白血病😀ﬁ")
+# What the fonts of the lualatex document have glyphs for; the rest of the scripts it leaves out (with a log line).
+COVERED = set("白血病") | {
+    chr(c) for c in [*range(0xA0, 0x250), *range(0x391, 0x3CA), *range(0x410, 0x450)] if chr(c).isprintable()
+}
+
+
+@pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
+def test_every_character_builds(tmp_path, ascii):
+    chunks = ["".join(EVERY_CHARACTER[i : i + 200]) for i in range(0, len(EVERY_CHARACTER), 200)]
     records = [
         ExportRecord(key=f"chars{i}", work_type="other", title=f"T {chunk}", year=2020)
         for i, chunk in enumerate(chunks)
     ]
     path = tmp_path / "refs.bib"
     path.write_text("".join(bibtex_entry(r, ascii=ascii) for r in records), encoding="utf-8")
-    assert path.read_text(encoding="utf-8").isascii() == ascii
-    assert build_pdf(path).exists()
+    text = path.read_text(encoding="utf-8")
+    assert text.isascii() == ascii
+    if not ascii:  # every character that is not white space or invisible, as it is
+        assert all(char in text for char in EVERY_CHARACTER if clean(f"x{char}x") == f"x{char}x")
+    pdf = build_pdf(path, engine="pdflatex" if ascii else "lualatex")
+    assert missing_characters(pdf).isdisjoint(COVERED)
     assert validate_with_biber(path) == []
     assert run_bibtex(path, [r.key for r in records]) == []
