@@ -1,0 +1,112 @@
+"""Which work of the library, or which earlier record of the same file, a record describes.
+
+DOI first, then PMID and PMCID, then title + year + first author. A sure match is merged; a close one is a
+possible duplicate for a curator (unless a curator said the pair are not duplicates)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from ..matching import Keys, family_key, title_key, title_similarity
+from ..models import DuplicateCandidate, Work
+from ..refparse.records import ParsedReference
+
+SURE_TITLE = 0.97  # same year, authors agree (or one lacks them): one publication
+POSSIBLE_TITLE = 0.85  # same year, authors agree: a curator decides
+
+
+@dataclass(frozen=True)
+class Match:
+    work_id: int | None  # None: an earlier record of this file, not yet written
+    method: str  # doi | pmid | pmcid | title
+    score: float
+    record: int | None = None  # the earlier record's position, for a duplicate within the file
+
+
+def record_keys(ref: ParsedReference) -> Keys:
+    return Keys(title_key(ref.title), ref.year, family_key(ref.authors[0].family) if ref.authors else "")
+
+
+@dataclass
+class Seen:
+    """Works (by id) or earlier records (by position) under each identifier and title block."""
+
+    ids: dict[tuple[str, str], tuple[int | None, int | None]] = field(default_factory=dict)
+    blocks: dict[int | None, list[tuple[Keys, int | None, int | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, ref_ids: dict[str, str], keys: Keys, work_id: int | None, record: int | None) -> None:
+        for kind, value in ref_ids.items():
+            if value:
+                self.ids.setdefault((kind, value), (work_id, record))
+        if keys.title and keys.year:
+            self.blocks[keys.year].append((keys, work_id, record))
+
+    def find(self, ref_ids: dict[str, str], keys: Keys) -> tuple[Match | None, list[Match]]:
+        """The sure match, else None and the possible ones."""
+        for kind in ("doi", "pmid", "pmcid"):
+            if ref_ids[kind] and (hit := self.ids.get((kind, ref_ids[kind]))):
+                return Match(hit[0], kind, 1.0, hit[1]), []
+        possible = []
+        for known, work_id, record in self.blocks.get(keys.year, ()) if keys.title else ():
+            score = _title_score(keys, known)
+            if score is None:
+                continue
+            match = Match(work_id, "title", round(score, 3), record)
+            if score >= SURE_TITLE:
+                return match, []
+            possible.append(match)
+        return None, sorted(possible, key=lambda match: -match.score)[:3]
+
+
+def _title_score(a: Keys, b: Keys) -> float | None:
+    if a.first_author and b.first_author and a.first_author != b.first_author:
+        return None
+    # A cheap bound first: titles of very different length cannot reach the threshold.
+    shorter, longer = sorted((len(a.title), len(b.title)))
+    if longer and 2 * shorter / (shorter + longer) < POSSIBLE_TITLE:
+        return None
+    score = title_similarity(a.title, b.title)
+    return score if score >= POSSIBLE_TITLE else None
+
+
+def identifiers(ref: ParsedReference) -> dict[str, str]:
+    return {"doi": ref.doi.lower(), "pmid": ref.pmid, "pmcid": ref.pmcid.upper()}
+
+
+def library_for(refs: list[ParsedReference]) -> Seen:
+    """The works of the library these records could be, loaded in one query."""
+    seen = Seen()
+    keys = [record_keys(ref) for ref in refs]
+    wanted = (
+        Q(doi__in={ref.doi.lower() for ref in refs if ref.doi})
+        | Q(pmid__in={ref.pmid for ref in refs if ref.pmid})
+        | Q(pmcid__in={ref.pmcid.upper() for ref in refs if ref.pmcid})
+        | Q(year__in={k.year for k in keys if k.year and k.title}, title_key__gt="")
+        & (
+            Q(title_key__in={k.title for k in keys if k.title})
+            | Q(first_author_key__in={k.first_author for k in keys if k.first_author})
+        )
+    )
+    rows = (
+        Work.objects.active()
+        .filter(wanted)
+        .values_list("pk", "doi", "pmid", "pmcid", "title_key", "year", "first_author_key")
+    )
+    for pk, doi, pmid, pmcid, title, year, author in rows:
+        seen.add({"doi": doi, "pmid": pmid, "pmcid": pmcid}, Keys(title, year, author), pk, None)
+    return seen
+
+
+def distinct_pairs(work_ids: set[int]) -> set[tuple[int, int]]:
+    """Pairs among these works that a curator said are not duplicates (or that are pending already)."""
+    rows = DuplicateCandidate.objects.filter(Q(first__in=work_ids) | Q(second__in=work_ids))
+    return set(rows.values_list("first_id", "second_id"))
+
+
+def pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)

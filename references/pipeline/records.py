@@ -1,0 +1,363 @@
+"""Exports of database searches become works of the library: read, plan (the preview), write, index.
+
+The plan decides, record by record, whether it is a new work, a sure duplicate of a work in the library or of
+an earlier record of the file, or a possible duplicate for a curator. Writing re-checks the library inside
+one transaction (imports of records take turns), so what the preview said and what is written agree."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+
+from .. import indexing
+from ..enrichment import BLANK, curator_fields, record_origins, start_enrichment
+from ..importers import PageRejected, decode_page
+from ..models import (
+    Contributor,
+    DuplicateCandidate,
+    EnrichmentBatch,
+    FieldOrigin,
+    ImportBatch,
+    ImportItem,
+    Search,
+    SearchHit,
+    Work,
+)
+from ..refparse import parse_reference_list
+from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
+from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
+
+Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total
+
+ADDED, MERGED, IN_FILE, POSSIBLE = "added", "merged", "in-file", "possible"
+_LOCK = 7_413_001  # the advisory lock that makes imports of records take turns
+
+
+class RecordsRefused(ValueError):
+    """The file cannot be imported as records; the message says why."""
+
+
+@dataclass(frozen=True)
+class SearchDetails:
+    label: str = ""
+    database: str = ""
+    query: str = ""
+    run_on: datetime.date | None = None
+    reported: int | None = None
+
+
+@dataclass
+class Decision:
+    position: int  # the record's number in the file, from 1
+    reference: ParsedReference
+    outcome: str = ADDED  # added | merged | in-file | possible
+    match: Match | None = None
+    possible: list[Match] = field(default_factory=list)
+
+
+@dataclass
+class RecordPlan:
+    file_name: str
+    sha256: str
+    parsed: ParsedList
+    decisions: list[Decision] = field(default_factory=list)
+    imported_as: Search | None = None  # this very file was imported before
+
+    def count(self, outcome: str) -> int:
+        return sum(decision.outcome == outcome for decision in self.decisions)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.parsed.problems, *(p for d in self.decisions for p in d.reference.problems)]
+
+    def summary(self) -> dict[str, object]:
+        """What --json prints and the preview shows."""
+        return {
+            "file": self.file_name,
+            "format": self.parsed.format,
+            "records": len(self.decisions) + len(self.parsed.problems),
+            "new": self.count(ADDED) + self.count(POSSIBLE),
+            "merged": self.count(MERGED),
+            "duplicates_in_file": self.count(IN_FILE),
+            "possible_duplicates": self.count(POSSIBLE),
+            "skipped": len(self.parsed.problems),
+            "problems": [str(problem) for problem in self.problems],
+            "outcome": "unchanged" if self.imported_as else "planned",
+        }
+
+
+def read_records(data: bytes, *, file_name: str, format: str | None = None) -> ParsedList:
+    """A file's records, or RecordsRefused saying why it cannot be read."""
+    try:
+        text = decode_page(data).text
+        parsed = parse_reference_list(text, format=format)
+    except (PageRejected, Unreadable) as refusal:
+        raise RecordsRefused(f"{file_name}: {refusal}") from refusal
+    if parsed.format == "text":
+        raise RecordsRefused(
+            f"{file_name}: this is not an export of records (PubMed, RIS, BibTeX, CSL-JSON, Web of Science, "
+            "Scopus CSV, EndNote XML, Ovid or a DOI/PMID list); a reference list belongs to the work that "
+            "cites it: manage.py import_references FILE --into WORK."
+        )
+    if not parsed.references:
+        raise RecordsRefused(f"{file_name}: no record could be read ({parsed.format}).")
+    return parsed
+
+
+def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordPlan:
+    """The preview: what importing the file would do, found without writing anything."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    parsed = read_records(data, file_name=file_name, format=format)
+    plan = RecordPlan(file_name=file_name, sha256=sha256, parsed=parsed)
+    plan.imported_as = Search.objects.filter(sha256=sha256).first()
+    decide(plan)
+    return plan
+
+
+def decide(plan: RecordPlan) -> None:
+    """Each record's outcome against the library as it is now and the file's earlier records."""
+    refs = plan.parsed.references
+    library, in_file = library_for(refs), Seen()
+    plan.decisions = []
+    for position, ref in enumerate(refs, start=1):
+        ids, keys = identifiers(ref), record_keys(ref)
+        decision = Decision(position, ref)
+        earlier, close_in_file = in_file.find(ids, keys)
+        known, close = library.find(ids, keys)
+        if earlier:
+            decision.outcome, decision.match = IN_FILE, earlier
+        elif known:
+            decision.outcome, decision.match = MERGED, known
+        elif close or close_in_file:
+            decision.outcome, decision.possible = POSSIBLE, [*close, *close_in_file]
+        in_file.add(ids, keys, None, position)
+        plan.decisions.append(decision)
+
+
+def import_records(
+    plan: RecordPlan,
+    *,
+    details: SearchDetails,
+    user: AbstractBaseUser | None,
+    origin: str,
+    accept_losses: bool = False,
+    progress: Progress | None = None,
+) -> Search:
+    """Write the plan: all of it or nothing. Unreadable records are left out only when the user accepted it."""
+    if plan.parsed.problems and not accept_losses:
+        raise RecordsRefused(
+            f"{plan.file_name}: {len(plan.parsed.problems)} records could not be read and would be left out; "
+            "accept leaving them out to import the rest."
+        )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        if known := Search.objects.filter(sha256=plan.sha256).first():
+            return known
+        decide(plan)  # the library may have changed since the preview
+        search = _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
+    return search
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _write(
+    plan: RecordPlan,
+    *,
+    details: SearchDetails,
+    user: AbstractBaseUser | None,
+    origin: str,
+    progress: Progress,
+) -> Search:
+    batch = ImportBatch.objects.create(kind=ImportBatch.Kind.RECORDS, origin=origin, created_by=user)
+    search = _search(plan, batch, details)
+    new = _create_works(plan, progress)
+    filled = _merge_into_library(plan)
+    targets = _targets(plan, new)
+    SearchHit.objects.bulk_create(
+        [_hit(search, decision, targets[decision.position]) for decision in plan.decisions],
+        ignore_conflicts=True,
+    )
+    _propose_duplicates(plan, targets, search)
+    touched = sorted({*new.values(), *filled})
+    indexing.refresh(touched)
+    _record_item(plan, batch, search)
+    batch.mark_finished()
+    if settings.ENRICH_AFTER_IMPORT and new:
+        start_enrichment(works=sorted(new.values()), origin=EnrichmentBatch.Origin.IMPORT, user=user)
+    progress("write", len(plan.decisions), len(plan.decisions))
+    return search
+
+
+def _search(plan: RecordPlan, batch: ImportBatch, details: SearchDetails) -> Search:
+    return Search.objects.create(
+        batch=batch,
+        label=details.label or plan.file_name,
+        database=details.database,
+        query=details.query,
+        run_on=details.run_on,
+        reported=details.reported,
+        file_name=plan.file_name,
+        sha256=plan.sha256,
+        file_format=plan.parsed.format,
+        records=len(plan.decisions) + len(plan.parsed.problems),
+        added=plan.count(ADDED) + plan.count(POSSIBLE),
+        merged=plan.count(MERGED),
+        duplicates_in_file=plan.count(IN_FILE),
+        possible_duplicates=plan.count(POSSIBLE),
+        skipped=len(plan.parsed.problems),
+        problems=[str(problem) for problem in plan.problems],
+    )
+
+
+def work_values(ref: ParsedReference) -> dict[str, object]:
+    """A record's values under the Work's field names."""
+    return {
+        "doi": ref.doi.lower(),
+        "pmid": ref.pmid,
+        "pmcid": ref.pmcid.upper(),
+        "title": ref.title,
+        "container_title": ref.container_title,
+        "container_abbreviation": ref.journal_abbrev,
+        "work_type": ref.work_type,
+        "year": ref.year,
+        "volume": ref.volume,
+        "issue": ref.issue,
+        "pages": ref.pages,
+        "issns": list(ref.issns),
+        "isbns": list(ref.isbns),
+        "publisher": ref.publisher,
+        "abstract": ref.abstract,
+        "keywords": list(ref.keywords),
+        "mesh_terms": list(ref.mesh),
+        "publication_types": list(ref.publication_types),
+        "language": ref.language,
+    }
+
+
+def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
+    """The new works, by the position of the record that brought each."""
+    fresh = [d for d in plan.decisions if d.outcome in (ADDED, POSSIBLE)]
+    works = []
+    for decision in fresh:
+        ref = decision.reference
+        work = Work(**work_values(ref))
+        work.refresh_match_keys(ref.authors[0].family if ref.authors else "")
+        works.append(work)
+    for start in range(0, len(works), 1000):
+        Work.objects.bulk_create(works[start : start + 1000])
+        progress("write", min(start + 1000, len(works)), len(plan.decisions))
+    Contributor.objects.bulk_create(
+        _contributor(work, position, name)
+        for work, decision in zip(works, fresh, strict=True)
+        for position, name in enumerate(decision.reference.authors, start=1)
+    )
+    FieldOrigin.objects.bulk_create(
+        FieldOrigin(work=work, field=name, source=FieldOrigin.Source.IMPORT, detail=plan.file_name)
+        for work, decision in zip(works, fresh, strict=True)
+        for name, value in [*work_values(decision.reference).items(), ("authors", decision.reference.authors)]
+        if value not in BLANK
+    )
+    return {decision.position: work.pk for work, decision in zip(works, fresh, strict=True)}
+
+
+def _contributor(work: Work, position: int, name) -> Contributor:
+    printed = name.family if name.collective else f"{name.family} {name.given}".strip()
+    return Contributor(
+        work=work, position=position, family=name.family, given=name.given, printed=printed, orcid=name.orcid
+    )
+
+
+def _merge_into_library(plan: RecordPlan) -> list[int]:
+    """Sure duplicates fill what their work lacks; nothing a curator set, nothing present, is overwritten."""
+    merging = {d.match.work_id: d for d in plan.decisions if d.outcome == MERGED}
+    filled = []
+    for work in Work.objects.filter(pk__in=merging).prefetch_related("field_origins"):
+        ref = merging[work.pk].reference
+        kept = curator_fields(work)
+        changed = [
+            name
+            for name, value in work_values(ref).items()
+            if value not in BLANK and getattr(work, name) in BLANK and name not in kept
+        ]
+        if not work.authors.exists() and ref.authors and "authors" not in kept:
+            Contributor.objects.bulk_create(
+                _contributor(work, i, name) for i, name in enumerate(ref.authors, start=1)
+            )
+            changed.append("authors")
+        if changed:
+            for name in changed:
+                if name != "authors":
+                    setattr(work, name, work_values(ref)[name])
+            work.save(update_fields=[*(name for name in changed if name != "authors"), "updated_at"])
+            record_origins(work, changed, FieldOrigin.Source.IMPORT, plan.file_name)
+            filled.append(work.pk)
+    return filled
+
+
+def _targets(plan: RecordPlan, new: dict[int, int]) -> dict[int, int]:
+    """The work each record ends as."""
+    targets: dict[int, int] = {}
+    for decision in plan.decisions:
+        if decision.outcome in (ADDED, POSSIBLE):
+            targets[decision.position] = new[decision.position]
+        elif decision.outcome == MERGED:
+            targets[decision.position] = decision.match.work_id
+        else:
+            targets[decision.position] = targets[decision.match.record]
+    return targets
+
+
+def _hit(search: Search, decision: Decision, work_id: int) -> SearchHit:
+    outcome = {MERGED: SearchHit.Outcome.MERGED, IN_FILE: SearchHit.Outcome.UNCHANGED}.get(
+        decision.outcome, SearchHit.Outcome.ADDED
+    )
+    score = decision.match.score if decision.match else None
+    method = decision.match.method if decision.match else ""
+    return SearchHit(
+        search=search,
+        work_id=work_id,
+        position=decision.position,
+        outcome=outcome,
+        method=method,
+        score=score,
+    )
+
+
+def _propose_duplicates(plan: RecordPlan, targets: dict[int, int], search: Search) -> None:
+    """Possible duplicates go to the curators' queue; a pair decided before (either way) is left alone."""
+    candidates = {}
+    for decision in plan.decisions:
+        for match in decision.possible if decision.outcome == POSSIBLE else ():
+            other = match.work_id if match.work_id is not None else targets[match.record]
+            if other != targets[decision.position]:
+                first, second = pair(targets[decision.position], other)
+                candidates[(first, second)] = DuplicateCandidate(
+                    first_id=first, second_id=second, score=match.score, method=match.method, found_by=search
+                )
+    DuplicateCandidate.objects.bulk_create(candidates.values(), ignore_conflicts=True)
+
+
+def _record_item(plan: RecordPlan, batch: ImportBatch, search: Search) -> None:
+    summary = plan.summary()
+    ImportItem.objects.create(
+        batch=batch,
+        file_name=plan.file_name,
+        sha256=plan.sha256,
+        outcome=ImportItem.Outcome.CREATED if search.added else ImportItem.Outcome.UPDATED,
+        message=(
+            f"{summary['format']}: {summary['records']} records, {summary['new']} new works, "
+            f"{summary['merged']} merged, {summary['duplicates_in_file']} duplicates within the file, "
+            f"{summary['possible_duplicates']} possible duplicates, {summary['skipped']} left out."
+        ),
+        reference_count=len(plan.decisions),
+        problems=summary["problems"],
+    )
