@@ -2,7 +2,7 @@ from django import forms
 
 from references.models import Work
 
-from .models import Annotation, Finding
+from .models import QUOTABLE_FIELDS, Annotation, Finding
 
 
 class FindingField(forms.CharField):
@@ -24,7 +24,11 @@ class TagForm(forms.Form):
     """A tag by hand: the finding, and the evidence quoted from the title or the abstract."""
 
     finding = FindingField(max_length=100, label="Finding")
-    field = forms.ChoiceField(choices=Annotation.Field.choices, initial="abstract", label="Quoted from")
+    field = forms.ChoiceField(
+        choices=[(field.value, field.label) for field in QUOTABLE_FIELDS],
+        initial="abstract",
+        label="Quoted from",
+    )
     quote = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Evidence",

@@ -3,6 +3,7 @@
     matcher = default_matcher()                      # or matcher_for(Term(f.label, tuple(f.synonyms)) ...)
     matcher.find(work.abstract, "abstract")          # [Mention(label="HSCT", field="abstract", start=.., ...)]
     suggestions(matcher, {"title": ..., "abstract": ...})   # {label: first Mention}
+    named_whole(matcher, work.publication_types, "publication_type")   # "Review" names "review"
     highlight(work.abstract, mentions)               # escaped HTML with <mark class="mention" ...>
     sentence_around(work.abstract, m.start, m.end)   # (begin, end) of the sentence: the evidence to quote
 
@@ -267,6 +268,19 @@ def suggestions(matcher: Matcher, fields: dict[str, str]) -> dict[str, Mention]:
     for name in ordered:
         for mention in matcher.find(fields[name] or "", name):
             first.setdefault(mention.label, mention)
+    return first
+
+
+def named_whole(matcher: Matcher, values: Iterable[str], field: str) -> dict[str, Mention]:
+    """Per label, the first value that is, as a whole, one of its spellings: a record's publication type
+    "Case Reports" names "case report"; "Research Support, N.I.H." names nothing. The mention is the value as
+    printed, its offsets within that value."""
+    first: dict[str, Mention] = {}
+    for value in values:
+        printed = value.strip()
+        found = matcher.find(printed, field)
+        if len(found) == 1 and (found[0].start, found[0].end) == (0, len(printed)):
+            first.setdefault(found[0].label, found[0])
     return first
 
 

@@ -73,6 +73,8 @@ class Annotation(models.Model):
     class Field(models.TextChoices):
         TITLE = "title", "Title"
         ABSTRACT = "abstract", "Abstract"
+        # The record's publication type as printed ("Review"): the evidence is the type, with no offsets.
+        PUBLICATION_TYPE = "publication_type", "Publication type"
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="annotations")
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="annotations")
@@ -105,6 +107,10 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding} on {self.work}"
+
+
+# The fields evidence is quoted from, with offsets; a publication type is evidence as a whole value.
+QUOTABLE_FIELDS = (Annotation.Field.TITLE, Annotation.Field.ABSTRACT)
 
 
 @receiver([post_save, post_delete], sender=Annotation)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from references.models import Work
 
-from .mentions import Matcher, Mention, Term, highlight, matcher_for, suggestions
+from .mentions import Matcher, Mention, Term, highlight, matcher_for, named_whole, suggestions
 from .models import Annotation, Finding
 from .services import history
 
@@ -19,18 +19,25 @@ class Vocabulary:
 
     findings: dict[str, Finding]
     matcher: Matcher
+    study_types: Matcher  # the study-type findings alone, for the record's publication types
 
     @classmethod
     def load(cls) -> Vocabulary:
         findings = {finding.label: finding for finding in Finding.objects.all()}
         terms = [Term(label, tuple(finding.synonyms)) for label, finding in findings.items()]
-        return cls(findings, matcher_for(terms))
+        study_types = [term for term in terms if findings[term.label].category == Finding.Category.STUDY_TYPE]
+        return cls(findings, matcher_for(terms), matcher_for(study_types))
 
 
 def suggested_findings(work: Work, vocabulary: Vocabulary) -> list[tuple[Finding, Mention]]:
-    """Findings the text names that no curator has decided on yet (accepted, rejected or otherwise)."""
+    """Findings the text names, or the record's publication type names ("Review": the review finding), that
+    no curator has decided on yet (accepted, rejected or otherwise). For a study type the publication type
+    is the better evidence: the record says what the work is, a sentence may only mention the word."""
     fields = {"title": work.title, "abstract": work.abstract, "keywords": "; ".join(work.keywords)}
-    found = suggestions(vocabulary.matcher, fields)
+    typed = named_whole(
+        vocabulary.study_types, work.publication_types, Annotation.Field.PUBLICATION_TYPE.value
+    )
+    found = {**suggestions(vocabulary.matcher, fields), **typed}
     decided = set(work.annotations.values_list("finding__label", flat=True))
     return [(vocabulary.findings[label], mention) for label, mention in found.items() if label not in decided]
 

@@ -12,7 +12,7 @@ from references import indexing
 from references.models import Work
 
 from .mentions import Mention, sentence_around
-from .models import Annotation, Finding
+from .models import QUOTABLE_FIELDS, Annotation, Finding
 
 State = Annotation.State
 
@@ -30,7 +30,7 @@ class Conflict(Exception):
 
 
 def field_text(work: Work, field: str) -> str:
-    if field not in Annotation.Field.values:
+    if field not in QUOTABLE_FIELDS:
         raise TaggingRefused("Evidence can be quoted from the title or the abstract only.")
     return getattr(work, field)
 
@@ -53,9 +53,12 @@ def locate_quote(text: str, quote: str, start: int | None) -> tuple[int, int]:
 def accept_suggestion(
     *, work: Work, finding: Finding, mention: Mention, user: AbstractBaseUser
 ) -> Annotation:
-    """The suggestion becomes a tag, with the sentence around the mention as its evidence."""
-    if mention.field not in Annotation.Field.values:  # a keyword: nothing to quote
-        return _record(work, finding, user, expected=0, state=State.ACCEPTED, evidence=mention.text)
+    """The suggestion becomes a tag, with the sentence around the mention as its evidence (or the
+    publication type as printed, or the keyword)."""
+    if mention.field not in QUOTABLE_FIELDS:  # a publication type or a keyword: nothing to quote
+        field = mention.field if mention.field in Annotation.Field.values else ""
+        values = {"evidence": mention.text, "field": field}
+        return _record(work, finding, user, expected=0, state=State.ACCEPTED, **values)
     text = field_text(work, mention.field)
     span = sentence_around(text, mention.start, mention.end)
     evidence = text[span[0] : span[1]]

@@ -116,6 +116,7 @@ def work_fields(record: SourceRecord) -> dict[str, object]:
         "abstract": record.abstract,
         "keywords": list(record.keywords),
         "mesh_terms": list(record.mesh_terms),
+        "publication_types": list(record.publication_types),
         "authors_truncated": record.authors_truncated,
     }
 

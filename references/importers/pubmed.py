@@ -98,7 +98,8 @@ def parse(page: PageText) -> SourceRecord:
     _apply_authors(record, header, title_at)
     publication_types = [line for line in header if line in _PUBLICATION_TYPES]
     publication_types += bullet_list(lines, "Publication types")
-    record.work_type = work_type(record.title, publication_types)
+    record.publication_types = list(dict.fromkeys(publication_types))  # the header and list repeat them
+    record.work_type = work_type(record.title, record.publication_types)
     if abstract_at >= 0:
         record.abstract = "\n\n".join(paragraphs(lines, abstract_at + 1, ABSTRACT_STOP))
     fill_lists(record, lines)

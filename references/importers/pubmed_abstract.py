@@ -52,7 +52,8 @@ def parse(page: PageText) -> SourceRecord:
         record.authors = [person_any(name) for name in names]
         body_at = names_at + 1
     record.abstract = _abstract(lines, body_at)
-    record.work_type = work_type(record.title, bullet_list(lines, "Publication types"))
+    record.publication_types = list(dict.fromkeys(bullet_list(lines, "Publication types")))
+    record.work_type = work_type(record.title, record.publication_types)
     fill_lists(record, lines)
     record.doi = record.doi or first_doi("\n".join(lines[: body_at + 1]))
     return record

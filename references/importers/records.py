@@ -54,6 +54,7 @@ class SourceRecord:
     abstract: str = ""
     keywords: list[str] = field(default_factory=list)
     mesh_terms: list[str] = field(default_factory=list)
+    publication_types: list[str] = field(default_factory=list)  # as printed: "Review", "Case Reports"
     references: list[Reference] = field(default_factory=list)
 
 
