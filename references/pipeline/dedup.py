@@ -34,33 +34,50 @@ def record_keys(ref: ParsedReference) -> Keys:
 class Seen:
     """Works (by id) or earlier records (by position) under each identifier and title block."""
 
-    ids: dict[tuple[str, str], tuple[int | None, int | None]] = field(default_factory=dict)
-    blocks: dict[int | None, list[tuple[Keys, int | None, int | None]]] = field(
+    ids: dict[tuple[str, str], tuple[int | None, int | None, str]] = field(default_factory=dict)
+    # Title comparisons only within a block: the same year and first author, or the same year and title start.
+    blocks: dict[tuple, list[tuple[Keys, int | None, int | None, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
 
     def add(self, ref_ids: dict[str, str], keys: Keys, work_id: int | None, record: int | None) -> None:
         for kind, value in ref_ids.items():
             if value:
-                self.ids.setdefault((kind, value), (work_id, record))
+                self.ids.setdefault((kind, value), (work_id, record, ref_ids["doi"]))
         if keys.title and keys.year:
-            self.blocks[keys.year].append((keys, work_id, record))
+            for block in _blocks(keys):
+                self.blocks[block].append((keys, work_id, record, ref_ids["doi"]))
 
     def find(self, ref_ids: dict[str, str], keys: Keys) -> tuple[Match | None, list[Match]]:
         """The sure match, else None and the possible ones."""
+        possible = []
         for kind in ("doi", "pmid", "pmcid"):
             if ref_ids[kind] and (hit := self.ids.get((kind, ref_ids[kind]))):
-                return Match(hit[0], kind, 1.0, hit[1]), []
-        possible = []
-        for known, work_id, record in self.blocks.get(keys.year, ()) if keys.title else ():
+                work_id, record, doi = hit
+                if doi and ref_ids["doi"] and doi != ref_ids["doi"]:  # one PMID, two DOIs: a person decides
+                    possible.append(Match(work_id, kind, 0.9, record))
+                    continue
+                return Match(work_id, kind, 1.0, record), []
+        candidates = {id(entry): entry for block in _blocks(keys) for entry in self.blocks.get(block, ())}
+        for known, work_id, record, doi in candidates.values():
             score = _title_score(keys, known)
             if score is None:
                 continue
             match = Match(work_id, "title", round(score, 3), record)
-            if score >= SURE_TITLE:
+            other_doi = (
+                doi and ref_ids["doi"] and doi != ref_ids["doi"]
+            )  # two DOIs: two works, or a person says
+            if score >= SURE_TITLE and not other_doi:
                 return match, []
             possible.append(match)
         return None, sorted(possible, key=lambda match: -match.score)[:3]
+
+
+def _blocks(keys: Keys) -> list[tuple]:
+    if not (keys.title and keys.year):
+        return []
+    blocks = [(keys.year, "t", keys.title[:8])]
+    return [*blocks, (keys.year, "a", keys.first_author)] if keys.first_author else blocks
 
 
 def _title_score(a: Keys, b: Keys) -> float | None:

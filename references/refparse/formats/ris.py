@@ -108,11 +108,24 @@ def _reference(record: _Record) -> ParsedReference:
     ref.url = clean(record.first("UR"))
     ref.doi = doi_from(record.first("DO", "DI")) or doi_from_url(ref.url)
     ref.pmcid = pmcid_from(record.first("C2"))
+    ref.pmid = _pmid(record)
     _read_description(ref, record)
     entry = ref.title or record.first("AU", "A1")
     if not record.closed:
         ref.problems.append(Problem("record has no ER line", line=record.line, entry=_short(entry)))
     return finish(ref, entry=_short(entry))
+
+
+# PubMed's accession number (EndNote, Zotero and Ovid put it in AN); Embase's are longer or start with "L".
+_PMID_AN_RE = re.compile(r"^(?:PMID:?\s*)?(\d{1,8})$", re.IGNORECASE)
+_PMID_NOTE_RE = re.compile(r"\bPMID:?\s*(\d{1,8})\b", re.IGNORECASE)
+
+
+def _pmid(record: _Record) -> str:
+    if match := _PMID_AN_RE.match(record.first("AN").strip()):
+        return match.group(1)
+    notes = " ".join(record.all("N1", "M1", "M2", "C1", "C3", "AN"))
+    return match.group(1) if (match := _PMID_NOTE_RE.search(notes)) else ""
 
 
 def _authors(record: _Record) -> list[Name]:
