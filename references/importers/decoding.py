@@ -13,6 +13,7 @@ from .records import DecodedPage, PageRejected
 
 _SIGNATURES = (
     (b"%PDF", "This is a PDF file; save the page as text or HTML."),
+    (b"\x1f\x8b", "This is a gzip-compressed file; unpack it first."),
     (b"PK\x03\x04", "This is a ZIP archive or a Word (DOCX) document; save the page as text or HTML."),
     (b"\x89PNG\r\n\x1a\n", "This is a PNG image; save the page as text or HTML."),
     (b"\xff\xd8\xff", "This is a JPEG image; save the page as text or HTML."),
