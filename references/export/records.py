@@ -7,17 +7,18 @@ import unicodedata
 from dataclasses import dataclass
 
 from references.importers.text import expand_pages
-
-# Work types; the values match references.models.WorkType.
-JOURNAL_ARTICLE = "journal-article"
-REVIEW = "review"
-CASE_REPORT = "case-report"
-BOOK_CHAPTER = "book-chapter"
-BOOK = "book"
-REPORT = "report"
-CONFERENCE_ABSTRACT = "conference-abstract"
-WEB_PAGE = "web-page"
-OTHER = "other"
+from references.worktypes import (  # noqa: F401  (re-exported: the writers' names for work types)
+    BOOK,
+    BOOK_CHAPTER,
+    CASE_REPORT,
+    CLINICAL_TRIAL,
+    CONFERENCE_ABSTRACT,
+    JOURNAL_ARTICLE,
+    OTHER,
+    REPORT,
+    REVIEW,
+    WEB_PAGE,
+)
 
 
 @dataclass(frozen=True)
