@@ -6,21 +6,23 @@ import html
 import re
 from dataclasses import dataclass, field
 
-# Crossref types -> references.models.WorkType values.
+from references import worktypes
+
+# Crossref types -> our work types.
 WORK_TYPES = {
-    "journal-article": "journal-article",
-    "book-chapter": "book-chapter",
-    "book-section": "book-chapter",
-    "book-part": "book-chapter",
-    "book": "book",
-    "monograph": "book",
-    "edited-book": "book",
-    "reference-book": "book",
-    "report": "report",
-    "report-component": "report",
-    "proceedings-article": "conference-abstract",
-    "posted-content": "other",
-    "dataset": "other",
+    "journal-article": worktypes.JOURNAL_ARTICLE,
+    "book-chapter": worktypes.BOOK_CHAPTER,
+    "book-section": worktypes.BOOK_CHAPTER,
+    "book-part": worktypes.BOOK_CHAPTER,
+    "book": worktypes.BOOK,
+    "monograph": worktypes.BOOK,
+    "edited-book": worktypes.BOOK,
+    "reference-book": worktypes.BOOK,
+    "report": worktypes.REPORT,
+    "report-component": worktypes.REPORT,
+    "proceedings-article": worktypes.CONFERENCE_ABSTRACT,
+    "posted-content": worktypes.OTHER,
+    "dataset": worktypes.OTHER,
 }
 
 _TAG = re.compile(r"<[^>]+>")
