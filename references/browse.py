@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from hashlib import sha256
 
 from django.contrib.postgres.search import SearchHeadline
@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import indexing
-from .models import EnrichmentState, IndexedWork, Work, WorkType, search_query
+from .models import EnrichmentState, IndexedWork, Search, Work, WorkType, search_query
 
 TOP_JOURNALS = 12
 TOP_YEARS = 15
@@ -24,12 +24,16 @@ FIRST_PAGES = 10  # of each selection and order, read and cached together
 
 FACETS = {
     "finding": "Findings",
+    "search": "Found by",
     "tagged": "Tagged",
     "year": "Year",
     "type": "Type",
     "journal": "Journal",
     "state": "Crossref",
 }
+
+
+MULTIPLE = ("finding", "search")  # a value narrows the selection further; others replace the one chosen
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def _toggled(query: QueryDict, name: str, value: str) -> str:
     current = changed.getlist(name)
     if value in current:
         changed.setlist(name, [v for v in current if v != value])
-    elif name == "finding":
+    elif name in MULTIPLE:
         changed.setlist(name, [*current, value])
     else:
         changed[name] = value
@@ -81,17 +85,29 @@ class Counts:
 
     total: int
     facets: dict[str, list[FacetValue]]
+    searches: dict[int, int] = field(default_factory=dict)  # works by search id, labelled after the cache
 
 
-def facet_counts(selection: models.QuerySet[IndexedWork], *, key: str, findings: dict[str, int]) -> Counts:
+def facet_counts(
+    selection: models.QuerySet[IndexedWork],
+    *,
+    key: str,
+    findings: dict[str, int],
+    searches: dict[int, str] | None = None,
+) -> Counts:
     """The selection's size and facets, kept until the index next changes. `key` names the selection (the
     filters, without sort or page), so that paging, sorting and a colleague's identical view reuse counts
-    that cost a pass over every chosen row. `findings` is the vocabulary, label to id."""
+    that cost a pass over every chosen row. `findings` is the vocabulary, label to id; `searches` the
+    searches' labels by id (read here when not given)."""
     if selection.query.is_empty():
         return Counts(0, {})
-    return _remembered(
-        f"counts:{key}", lambda: _count(selection, {pk: label for label, pk in findings.items()})
+    counts = _remembered(
+        f"counts-by-search:{key}", lambda: _count(selection, {pk: label for label, pk in findings.items()})
     )
+    if not counts.searches:
+        return counts
+    labels = searches if searches is not None else dict(Search.objects.values_list("pk", "label"))
+    return replace(counts, facets={**counts.facets, "search": _found_by(counts.searches, labels)})
 
 
 def page_ids(selection: models.QuerySet[IndexedWork], *, key: str, number: int, size: int) -> list[int]:
@@ -125,24 +141,40 @@ def _count(selection: models.QuerySet[IndexedWork], labels: dict[int, str]) -> C
         "tagged": _values(counts["tagged"], {True: "Tagged", False: "Not tagged yet"}.get, None),
         "finding": _values({labels[pk]: n for pk, n in counts["finding"].items() if pk in labels}, str, None),
     }
-    return Counts(sum(counts["tagged"].values()), facets)
+    return Counts(sum(counts["tagged"].values()), facets, dict(counts["search"]))
+
+
+def _found_by(counts: dict[int, int], labels: dict[int, str]) -> list[FacetValue]:
+    """Searches by how many of the selection each found; a label two searches share names its id too."""
+    shared = Counter(labels.values())
+    found = [(pk, n) for pk, n in counts.items() if pk in labels]
+    found.sort(key=lambda pair: (-pair[1], labels[pair[0]], pair[0]))
+    return [
+        FacetValue(str(pk), labels[pk] if shared[labels[pk]] == 1 else f"{labels[pk]} (search {pk})", n)
+        for pk, n in found
+    ]
 
 
 def _grouped(selection: models.QuerySet[IndexedWork]) -> dict[str, Counter]:
     """Counts by facet value, in one pass over the narrow index rows. Three grouping sets instead of one
     per facet: PostgreSQL pays for every set on every row, and the few thousand combinations add up
     quickly here."""
-    chosen = selection.order_by().values("year", "journal", "work_type", "state", "tagged", "findings")
+    chosen = selection.order_by().values(
+        "year", "journal", "work_type", "state", "tagged", "findings", "searches"
+    )
     sql, params = chosen.query.sql_with_params()
     query = f"""
-        SELECT year, journal, work_type, state, tagged, findings, count(*) FROM ({sql}) chosen
-        GROUP BY GROUPING SETS ((year, journal), (work_type, state, tagged), (findings))
+        SELECT year, journal, work_type, state, tagged, findings, searches, count(*) FROM ({sql}) chosen
+        GROUP BY GROUPING SETS ((year, journal), (work_type, state, tagged), (findings), (searches))
     """
-    counts = {name: Counter() for name in ("year", "journal", "type", "state", "tagged", "finding")}
+    names = ("year", "journal", "type", "state", "tagged", "finding", "search")
+    counts = {name: Counter() for name in names}
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        for year, journal, work_type, state, tagged, findings, n in cursor.fetchall():
-            if findings is not None:
+        for year, journal, work_type, state, tagged, findings, searches, n in cursor.fetchall():
+            if searches is not None:
+                counts["search"].update(dict.fromkeys(searches, n))
+            elif findings is not None:
                 counts["finding"].update(dict.fromkeys(findings, n))
             elif journal is not None:
                 counts["year"][year] += n

@@ -10,7 +10,16 @@ from django.template.defaultfilters import filesizeformat
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
 from .importers.text import normalize_doi
-from .models import EnrichmentState, IndexedWork, Work, WorkQuerySet, WorkType, findings_by_label, searched
+from .models import (
+    EnrichmentState,
+    IndexedWork,
+    Search,
+    Work,
+    WorkQuerySet,
+    WorkType,
+    findings_by_label,
+    searched,
+)
 from .reflists import UnknownWork, find_citing_work
 from .refparse import FORMAT_CHOICES
 
@@ -89,6 +98,10 @@ class ChoicesField(forms.MultipleChoiceField):
         return [self.renamed.get(choice, choice) for choice in super().to_python(value) if choice]
 
 
+def search_choices() -> list[tuple[str, str]]:
+    return [(str(pk), label) for pk, label in Search.objects.order_by("pk").values_list("pk", "label")]
+
+
 class WorkFilterForm(forms.Form):
     """The one filter for the work list, the exports, the `export_bibtex` command and the API."""
 
@@ -97,6 +110,7 @@ class WorkFilterForm(forms.Form):
         choices=[("sources", "Imported sources"), ("all", "All works, cited ones included")], required=False
     )
     finding = ChoicesField(required=False, label="Findings (all of them)")
+    search = ChoicesField(required=False, label="Found by (all of these searches; their ids)")
     year = forms.IntegerField(required=False, min_value=1000, max_value=2999)
     type = forms.ChoiceField(choices=[("", "Any type"), *WorkType.choices], required=False)
     doi = forms.CharField(
@@ -126,6 +140,7 @@ class WorkFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.finding_ids, self.fields["finding"].renamed = findings_by_label()
         self.fields["finding"].choices = [(label, label) for label in self.finding_ids]
+        self.fields["search"].choices = search_choices  # read only when a search is asked for
 
     def renamed_findings(self) -> bool:
         """Whether the query named a finding by a label it has since lost (a link older than a rename)."""
@@ -177,6 +192,8 @@ class WorkFilterForm(forms.Form):
             conditions["is_source"] = True
         if data["finding"]:
             conditions["findings__contains"] = [self.finding_ids[label] for label in data["finding"]]
+        if data["search"]:
+            conditions["searches__contains"] = sorted({int(pk) for pk in data["search"]})
         for name, column in (
             ("year", "year"),
             ("type", "work_type"),

@@ -16,7 +16,7 @@ _FACTS = """
     (EXISTS (SELECT 1 FROM references_sourcedocument d WHERE d.work_id = w.id)
      OR EXISTS (SELECT 1 FROM references_searchhit h WHERE h.work_id = w.id)) AS is_source,
     w.year, w.work_type, left(w.container_title, 500) AS journal, w.enrichment_state AS state,
-    cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, left(w.title, 500) AS title
+    cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, hits.ids AS searches, left(w.title, 500) AS title
 """
 _TITLE_VECTOR = "to_tsvector('english', left(w.title, 100000))"
 _DOCUMENT = """
@@ -31,18 +31,29 @@ _TAGS = """
         FROM curation_annotation a WHERE a.work_id = w.id AND a.state = 'accepted'
     ) tags
 """
+# The searches that found the work, or found a work since merged into it (a duplicate a curator resolved).
+_HITS = """
+    CROSS JOIN LATERAL (
+        SELECT coalesce(array_agg(DISTINCT found.search_id ORDER BY found.search_id), '{}') AS ids FROM (
+            SELECT h.search_id FROM references_searchhit h WHERE h.work_id = w.id
+            UNION ALL
+            SELECT h.search_id FROM references_work m JOIN references_searchhit h ON h.work_id = m.id
+            WHERE m.merged_into_id = w.id
+        ) found
+    ) hits
+"""
 _PEOPLE = """
     CROSS JOIN LATERAL (
         SELECT string_agg(c.family, ' ' ORDER BY c.role, c.position) AS names
         FROM references_contributor c WHERE c.work_id = w.id
     ) people
 """
-_COLUMNS = ("is_source", "year", "work_type", "journal", "state", "tagged", "findings", "title")
+_COLUMNS = ("is_source", "year", "work_type", "journal", "state", "tagged", "findings", "searches", "title")
 _CHOSEN = "w.merged_into_id IS NULL AND (%(all)s OR w.id = ANY(%(ids)s))"
 
 _UPSERT = f"""
     INSERT INTO references_indexedwork (work_id, {", ".join(_COLUMNS)})
-    SELECT w.id, {_FACTS} FROM references_work w {_TAGS} WHERE {_CHOSEN}
+    SELECT w.id, {_FACTS} FROM references_work w {_TAGS} {_HITS} WHERE {_CHOSEN}
     ON CONFLICT (work_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in _COLUMNS)}
 """
 _UPSERT_TEXT = f"""
@@ -52,7 +63,7 @@ _UPSERT_TEXT = f"""
 """
 _UPDATE_FACTS = f"""
     UPDATE references_indexedwork i SET ({", ".join(_COLUMNS)}) = (
-        SELECT {_FACTS} FROM references_work w {_TAGS} WHERE w.id = i.work_id
+        SELECT {_FACTS} FROM references_work w {_TAGS} {_HITS} WHERE w.id = i.work_id
     )
     WHERE i.work_id = ANY(%(ids)s)
 """

@@ -274,11 +274,13 @@ class IndexedWork(models.Model):
     state = models.CharField(max_length=20, choices=EnrichmentState)
     tagged = models.BooleanField(help_text="Has at least one accepted annotation.")
     findings = ArrayField(models.IntegerField(), default=list, help_text="Ids of the accepted findings.")
+    searches = ArrayField(models.IntegerField(), default=list, help_text="Ids of the searches that found it.")
     title = models.TextField()
 
     class Meta:
         indexes = [
             GinIndex(fields=["findings"], name="indexedwork_findings"),
+            GinIndex(fields=["searches"], name="indexedwork_searches"),
             models.Index(F("year").desc(), "title", "work", name="indexedwork_newest"),
         ]
 

@@ -187,8 +187,9 @@ def _write(
         ignore_conflicts=True,
     )
     _propose_duplicates(plan, targets, search)
-    touched = sorted({*new.values(), *filled})
+    touched = {*new.values(), *filled}
     indexing.refresh(touched)
+    indexing.refresh(set(targets.values()) - touched, text=False)  # found again: "Found by" and is_source
     _record_item(plan, batch, search)
     batch.mark_finished()
     if settings.ENRICH_AFTER_IMPORT and new:
