@@ -10,6 +10,10 @@ class ReferencesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(fill_empty_index, sender=self)
         post_delete.connect(forget_counts, sender=self.get_model("Work"))
+        from .duplicates import reopen_pair
+        from .merging import merge_undone
+
+        merge_undone.connect(reopen_pair, dispatch_uid="references-reopen-duplicate-pair")
 
 
 def fill_empty_index(**kwargs) -> None:

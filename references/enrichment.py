@@ -24,6 +24,7 @@ from .merging import merge_works
 from .models import (
     Citation,
     Contributor,
+    DuplicateCandidate,
     EnrichmentBatch,
     EnrichmentItem,
     EnrichmentState,
@@ -336,6 +337,12 @@ def link_doi(work: Work, judgement: Judgement, *, method: str, user: AbstractBas
     """Give a DOI-less work the DOI Crossref matched; if another work has it already, merge into that one."""
     doi = judgement.doi
     holder = Work.objects.active().filter(doi=doi).exclude(pk=work.pk).first()
+    if holder and _said_distinct(work.pk, holder.pk):
+        _set_state(work.pk, EnrichmentState.UNMATCHED)
+        return (
+            f"No DOI linked: Crossref matched {doi}, which is work #{holder.pk}'s, and a curator said the two "
+            "are not duplicates."
+        )
     if holder:
         merge_works(duplicate=work, target=holder, user=user)
         work = Work.objects.select_for_update().get(pk=holder.pk)
@@ -346,6 +353,13 @@ def link_doi(work: Work, judgement: Judgement, *, method: str, user: AbstractBas
     filled = fill_from_crossref(work, judgement.item, source_url=url)
     record_origins(work, ["doi"], FieldOrigin.Source.CROSSREF, f"{method}, score {judgement.score:.2f}")
     return f"Linked to {doi} ({method}, score {judgement.score:.2f}). {filled}"
+
+
+def _said_distinct(a: int, b: int) -> bool:
+    """A curator said, in the duplicates queue, that these works are not duplicates: never merge them."""
+    first, second = sorted((a, b))
+    pair = DuplicateCandidate.objects.filter(first_id=first, second_id=second)
+    return pair.filter(state=DuplicateCandidate.State.DISTINCT).exists()
 
 
 def _rejected_before(work: Work, doi: str | None) -> bool:
