@@ -38,11 +38,20 @@ class MultipleFileField(forms.FileField):
 
 class SourceUploadForm(forms.Form):
     files = MultipleFileField(
-        label="Saved pages",
-        help_text=f"Text or HTML, up to {filesizeformat(settings.IMPORT_MAX_BYTES)} each, "
-        f"{settings.IMPORT_MAX_FILES} files and {filesizeformat(settings.IMPORT_MAX_REQUEST_BYTES)} at most "
-        "together. Nothing is written until you confirm the preview.",
+        label="Saved pages or exported records",
+        help_text=f"Saved pages (text or HTML) or exports of a database search (PubMed, RIS, BibTeX, CSL-JSON, "
+        f"Web of Science, Scopus CSV, EndNote XML, Ovid), up to {filesizeformat(settings.IMPORT_MAX_BYTES)} "
+        f"each, {settings.IMPORT_MAX_FILES} files and {filesizeformat(settings.IMPORT_MAX_REQUEST_BYTES)} at "
+        "most together. Nothing is written until you confirm the preview.",
     )
+    # The search the exported records came from; saved pages ignore these.
+    label = forms.CharField(
+        required=False, max_length=500, help_text="How curators will name the search; the file name if blank."
+    )
+    database = forms.CharField(required=False, max_length=200, help_text="PubMed, Embase (Ovid), Scopus, …")
+    query = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Query as run")
+    run_on = forms.DateField(required=False, label="Run on", widget=forms.DateInput(attrs={"type": "date"}))
+    reported = forms.IntegerField(required=False, min_value=0, label="Records the database reported")
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
@@ -52,6 +61,13 @@ class SourceUploadForm(forms.Form):
                 f"The files come to more than {limit} together; upload fewer at a time."
             )
         return files
+
+    def search_details(self) -> dict[str, object]:
+        """The search fields as the staged upload keeps them (JSON)."""
+        data = self.cleaned_data
+        run_on = data["run_on"].isoformat() if data["run_on"] else None
+        fields = ("label", "database", "query", "reported")
+        return {**{name: data[name] for name in fields}, "run_on": run_on}
 
 
 class ImportConfirmForm(forms.Form):
@@ -73,6 +89,18 @@ class ReferenceConfirmForm(ImportConfirmForm):
             )
         else:
             self.fields["accept_losses"].widget = forms.HiddenInput()
+
+
+class SourceConfirmForm(ReferenceConfirmForm):
+    """Confirms an upload; record files with records that could not be read need the loss accepted."""
+
+    def __init__(self, *args, losses: int = 0, **kwargs) -> None:
+        super().__init__(*args, losses=losses, **kwargs)
+        if losses:
+            self.fields["accept_losses"].label = (
+                f"Import the readable records and leave out the {losses} "
+                f"record{'' if losses == 1 else 's'} listed as unreadable"
+            )
 
 
 # Anything holding a DOI (bare, doi:, a doi.org link), and no NUL; the API's schema states the same pattern.

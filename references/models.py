@@ -706,3 +706,53 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.first_id} ~ #{self.second_id} ({self.get_state_display()})"
+
+
+class RecordImportJob(models.Model):
+    """Record files an admin confirmed, imported by a worker: the row the import page polls for progress.
+    The counts are written on a connection of their own while the import's transaction is open; the state
+    'done' and the batches are written in that transaction, so a job is done exactly when its import is."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    token = models.CharField(max_length=64, unique=True, help_text="The staged upload the task claims.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
+    files = models.PositiveIntegerField(default=0)
+    records_total = models.PositiveIntegerField(default=0, help_text="Records the preview read.")
+    records_read = models.PositiveIntegerField(default=0)
+    records_written = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    batches = models.ManyToManyField(ImportBatch, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Record import #{self.pk} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("references:import-job", args=[self.pk])
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    def finish(self, batches: list[ImportBatch]) -> None:
+        self.batches.add(*batches)
+        self.state, self.finished_at = self.State.DONE, timezone.now()
+        self.records_written = self.records_read = self.records_total
+        self.save(update_fields=["state", "finished_at", "records_written", "records_read", "updated_at"])
+
+    def fail(self, error: str) -> None:
+        self.state, self.error, self.finished_at = self.State.FAILED, error, timezone.now()
+        self.save(update_fields=["state", "error", "finished_at", "updated_at"])

@@ -16,3 +16,20 @@ def enrich_item(item_id: int) -> None:
         enrich(item_id)
     except SoftTimeLimitExceeded:
         fail_item(item_id, f"Gave up after {ENRICH_SOFT_LIMIT} s without an answer from Crossref.")
+
+
+# A large export (tens of thousands of records) takes minutes; the default 60 s limit is for small tasks.
+RECORD_IMPORT_LIMIT = 30 * 60
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=RECORD_IMPORT_LIMIT,
+    time_limit=RECORD_IMPORT_LIMIT + 60,
+)
+def import_record_files(job_id: int) -> None:
+    """Import a confirmed upload's record files in one transaction; a repeated delivery imports nothing twice."""
+    from .record_uploads import run_record_import  # the service module sends this task
+
+    run_record_import(job_id)

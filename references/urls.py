@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import-confirm"),
     path("import/<int:pk>/", views.import_batch, name="import-batch"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import-job"),
     path("import/references/", views.import_references, name="import-references"),
     path("import/references/confirm/", views.import_references_confirm, name="import-references-confirm"),
     path("works/<int:pk>/merge/", views.work_merge, name="work-merge"),

@@ -14,18 +14,33 @@ from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
     ExportOptionsForm,
-    ImportConfirmForm,
     MergeForm,
     ReferenceConfirmForm,
     ReferenceListForm,
+    SourceConfirmForm,
     SourceUploadForm,
     WorkFilterForm,
 )
 from .merging import MergeRefused, merge_works, undo_merge
-from .models import EnrichmentBatch, EnrichmentItem, ImportBatch, MatchCandidate, Work, WorkMerge
+from .models import (
+    EnrichmentBatch,
+    EnrichmentItem,
+    ImportBatch,
+    MatchCandidate,
+    RecordImportJob,
+    Work,
+    WorkMerge,
+)
+from .record_uploads import (
+    RecordPreview,
+    confirm_upload,
+    preview_upload,
+    stage_previews,
+    staged_details,
+    start_again,
+)
 from .reflists import ListRefused, import_reference_list, plan_reference_list
 from .refparse import Unreadable
-from .services import import_sources, plan_source_import
 from .staging import Staged, claimed, stage
 
 EXPIRED = "This preview has expired or was already imported."
@@ -104,29 +119,41 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "references/import_upload.html", {"form": form})
     uploads = form.cleaned_data["files"]
-    plans = [plan_source_import(upload) for upload in uploads]
-    staged = [
-        (upload.name, _reread(upload)) for upload, plan in zip(uploads, plans, strict=True) if plan.importable
-    ]
-    confirm = ImportConfirmForm(initial={"token": stage(request.user.pk, staged)}) if staged else None
+    plans = [preview_upload(upload) for upload in uploads]
+    token = stage_previews(request.user.pk, uploads, plans, search=form.search_details())
+    losses = sum(plan.unreadable for plan in plans if isinstance(plan, RecordPreview))
+    confirm = SourceConfirmForm(initial={"token": token}, losses=losses) if token else None
     return render(request, "references/import_preview.html", {"plans": plans, "confirm": confirm})
-
-
-def _reread(upload) -> bytes:
-    upload.seek(0)
-    return upload.read()
 
 
 @admin_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    form = ImportConfirmForm(request.POST)
-    with claimed(request.user.pk, form.data.get("token", "")) as staged:
-        if staged is None or not form.is_valid():
+    token = request.POST.get("token", "")
+    details = staged_details(request.user.pk, token)
+    form = SourceConfirmForm(request.POST, losses=(details or {}).get("losses", 0))
+    if details is not None and not form.is_valid():  # the upload stays staged for a confirmation that accepts
+        return render(request, "references/import_preview.html", {"plans": [], "confirm": form})
+    with claimed(request.user.pk, token) as staged:
+        if staged is None:
             messages.error(request, EXPIRED + " Upload the files again.")
             return redirect("references:import")
-        batch = import_sources(staged.files, user=request.user, origin=ImportBatch.Origin.WEB)
-    return redirect(batch)
+        imported = confirm_upload(staged, user=request.user, accept_losses=form.cleaned_data["accept_losses"])
+    return redirect(imported)
+
+
+@admin_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(RecordImportJob, pk=pk)
+    batches = job.batches.prefetch_related("searches") if not job.active else []
+    context = {"job": job, "batches": batches}
+    if request.htmx:
+        return render(request, "references/partials/_import_progress.html", context)
+    details = start_again(job)
+    if details is not None:
+        again = {"token": job.token, "accept_losses": True}
+        context["again"] = SourceConfirmForm(initial=again, losses=details.get("losses", 0))
+    return render(request, "references/import_job.html", context)
 
 
 @admin_required
