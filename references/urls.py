@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 app_name = "references"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("export.bib", views.export, {"format": "bib"}, name="export-bib"),
     path("export.ris", views.export, {"format": "ris"}, name="export-ris"),
     path("export.json", views.export, {"format": "json"}, name="export-csljson"),
+    path("searches/", search_views.search_list, name="search-list"),
+    path("searches/prisma.svg", search_views.prisma_svg, name="prisma-svg"),
     path("review/", views.review_queue, name="review-queue"),
     path("review/<int:pk>/accept/", views.review_decide, {"decision": "accept"}, name="review-accept"),
     path("review/<int:pk>/reject/", views.review_decide, {"decision": "reject"}, name="review-reject"),
