@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search_views, views
+from . import duplicate_views, search_views, views
 
 app_name = "references"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("export.bib", views.export, {"format": "bib"}, name="export-bib"),
     path("export.ris", views.export, {"format": "ris"}, name="export-ris"),
     path("export.json", views.export, {"format": "json"}, name="export-csljson"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_pair, name="duplicate-pair"),
+    path("duplicates/<int:pk>/merge/", duplicate_views.duplicate_merge, name="duplicate-merge"),
+    path("duplicates/<int:pk>/distinct/", duplicate_views.duplicate_distinct, name="duplicate-distinct"),
     path("searches/", search_views.search_list, name="search-list"),
     path("searches/prisma.svg", search_views.prisma_svg, name="prisma-svg"),
     path("review/", views.review_queue, name="review-queue"),
