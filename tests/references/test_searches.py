@@ -7,6 +7,7 @@ the file), and a2's title typed slightly differently with no identifier (a possi
 The Biopython MEDLINE sample, 4 records, none shared.
 """
 
+import importlib
 import time
 from io import StringIO
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from lxml import etree
 
@@ -325,3 +327,13 @@ def test_the_pages_are_read_only(client, django_user_model):
     assert client.post(PAGE).status_code == 405
     assert client.post(DIAGRAM).status_code == 405
     assert AnonymousUser().has_perm("references.view_search") is False
+
+
+def test_the_migration_fills_the_found_by_column_of_works_indexed_before_it(searches):
+    migration = importlib.import_module("references.migrations.0013_indexed_work_searches")
+    expected = dict(IndexedWork.objects.values_list("work_id", "searches"))
+    IndexedWork.objects.update(searches=[])
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FILL)
+    assert dict(IndexedWork.objects.values_list("work_id", "searches")) == expected
+    assert sum(len(ids) for ids in expected.values()) == SearchHit.objects.count()
