@@ -15,7 +15,7 @@ from . import indexing
 from .enrichment import record_origins
 from .matching import family_key, title_key
 from .merging import merge_works
-from .models import Contributor, DuplicateCandidate, FieldOrigin, SearchHit, Work, WorkMerge
+from .models import Contributor, DuplicateCandidate, FieldOrigin, Work, WorkMerge
 
 FIRST, SECOND = "first", "second"
 ABSTRACT_START = 300
@@ -188,7 +188,6 @@ def merge_candidate(
         kept.save(update_fields=[*merge.filled_fields, "updated_at"])
         merge.save(update_fields=["filled_fields"])
         record_origins(kept, choices, FieldOrigin.Source.CURATOR, user.get_username())
-        _move_hits(source=other.pk, target=kept.pk)
         _decide(candidate, State.MERGED, user)
         indexing.refresh([kept.pk, other.pk])
     return merge
@@ -225,13 +224,6 @@ def _swap_authors(a: int, b: int) -> None:
     authors.filter(pk__in=of_b).update(work_id=a, position=F("position") + offset)
     authors.filter(pk__in=of_a).update(work_id=b)
     authors.filter(pk__in=of_b).update(position=F("position") - offset)
-
-
-def _move_hits(*, source: int, target: int) -> None:
-    """The merged-away work's searches now count the kept work (once per search)."""
-    found_both = SearchHit.objects.filter(work_id=target).values("search_id")
-    SearchHit.objects.filter(work_id=source).exclude(search_id__in=found_both).update(work_id=target)
-    SearchHit.objects.filter(work_id=source).delete()
 
 
 def _pending(candidate: DuplicateCandidate) -> DuplicateCandidate:

@@ -8,7 +8,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from . import indexing
-from .models import Citation, Work, WorkMerge
+from .models import Citation, SearchHit, Work, WorkMerge
 
 MERGE_FILLS = ("container_title", "volume", "issue", "pages", "publisher", "abstract")
 
@@ -33,6 +33,7 @@ def merge_works(*, duplicate: Work, target: Work, user: AbstractBaseUser | None)
         merge = WorkMerge(target=target, duplicate=duplicate, created_by=user)
         merge.moved_citation_ids = list(duplicate.cited_by.values_list("pk", flat=True))
         Citation.objects.filter(pk__in=merge.moved_citation_ids).update(cited_work=target)
+        merge.moved_hits = _move_hits(duplicate, target)
         works_merged.send(sender=WorkMerge, merge=merge)
         merge.filled_fields = _fill_from(target, duplicate)
         merge.duplicate_doi, merge.duplicate_pmid = duplicate.doi, duplicate.pmid
@@ -54,6 +55,7 @@ def undo_merge(*, merge: WorkMerge, user: AbstractBaseUser | None = None) -> Non
         Citation.objects.filter(pk__in=merge.moved_citation_ids, cited_work=target).update(
             cited_work=duplicate
         )
+        _return_hits(merge)
         merge_undone.send(sender=WorkMerge, merge=merge, user=user)
         for name, old_value in merge.filled_fields.items():
             setattr(target, name, old_value)
@@ -63,6 +65,27 @@ def undo_merge(*, merge: WorkMerge, user: AbstractBaseUser | None = None) -> Non
         merge.undone_at = timezone.now()
         merge.save(update_fields=["undone_at"])
         indexing.refresh([duplicate.pk, target.pk])
+
+
+def _move_hits(duplicate: Work, target: Work) -> dict[str, list]:
+    """The duplicate's searches now count the target, once per search."""
+    hits = SearchHit.objects.filter(work=duplicate)
+    found_both = SearchHit.objects.filter(work=target).values("search_id")
+    dropped = list(
+        hits.filter(search_id__in=found_both).values("search_id", "position", "outcome", "method", "score")
+    )
+    moved = list(hits.exclude(search_id__in=found_both).values_list("pk", flat=True))
+    hits.filter(pk__in=moved).update(work=target)
+    hits.exclude(pk__in=moved).delete()
+    return {"moved": moved, "dropped": dropped}
+
+
+def _return_hits(merge: WorkMerge) -> None:
+    SearchHit.objects.filter(pk__in=merge.moved_hits.get("moved", [])).update(work=merge.duplicate)
+    SearchHit.objects.bulk_create(
+        [SearchHit(work=merge.duplicate, **values) for values in merge.moved_hits.get("dropped", [])],
+        ignore_conflicts=True,
+    )
 
 
 def _locked(pk: int) -> Work:

@@ -440,6 +440,9 @@ class WorkMerge(models.Model):
     moved_annotation_ids = ArrayField(models.BigIntegerField(), default=list)
     # Annotations of a finding both works had, folded into the target's: its values before, for undo.
     folded_annotations = models.JSONField(default=list, blank=True)
+    # The duplicate's search hits: moved to the target (ids), or dropped where that search found the target
+    # too (their values), for undo.
+    moved_hits = models.JSONField(default=dict, blank=True)
     filled_fields = models.JSONField(
         default=dict, help_text="Target fields filled from the duplicate: old values."
     )

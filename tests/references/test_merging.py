@@ -128,3 +128,25 @@ def test_moved_annotations_get_a_history_row_and_a_new_version(pair, admin_user)
     assert moved.history.first().work_id == target.pk and moved.history.first().history_user == admin_user
     undo_merge(merge=merge, user=admin_user)
     assert Annotation.objects.get(pk=annotation.pk).history.first().work_id == duplicate.pk
+
+
+def test_search_hits_follow_a_merge_and_come_back_on_undo(pair, admin_user):
+    from references.models import ImportBatch, Search, SearchHit
+
+    target, duplicate, _, _ = pair
+    batch = ImportBatch.objects.create()
+    both, only_duplicate = (
+        Search.objects.create(batch=batch, label=name, file_name=name, sha256=name)
+        for name in ("both", "dup")
+    )
+    SearchHit.objects.create(search=both, work=target, position=1, outcome="added")
+    SearchHit.objects.create(search=both, work=duplicate, position=2, outcome="added")
+    SearchHit.objects.create(search=only_duplicate, work=duplicate, position=1, outcome="added")
+    before = set(SearchHit.objects.values_list("search_id", "work_id", "position"))
+    merge = merge_works(duplicate=duplicate, target=target, user=admin_user)
+    assert set(SearchHit.objects.values_list("search__label", "work_id")) == {
+        ("both", target.pk),
+        ("dup", target.pk),
+    }
+    undo_merge(merge=merge, user=admin_user)
+    assert set(SearchHit.objects.values_list("search_id", "work_id", "position")) == before
