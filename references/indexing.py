@@ -31,15 +31,11 @@ _TAGS = """
         FROM curation_annotation a WHERE a.work_id = w.id AND a.state = 'accepted'
     ) tags
 """
-# The searches that found the work, or found a work since merged into it (a duplicate a curator resolved).
+# The searches that found the work (a merge moves the duplicate's hits to the work kept).
 _HITS = """
     CROSS JOIN LATERAL (
-        SELECT coalesce(array_agg(DISTINCT found.search_id ORDER BY found.search_id), '{}') AS ids FROM (
-            SELECT h.search_id FROM references_searchhit h WHERE h.work_id = w.id
-            UNION ALL
-            SELECT h.search_id FROM references_work m JOIN references_searchhit h ON h.work_id = m.id
-            WHERE m.merged_into_id = w.id
-        ) found
+        SELECT coalesce(array_agg(DISTINCT h.search_id ORDER BY h.search_id), '{}') AS ids
+        FROM references_searchhit h WHERE h.work_id = w.id
     ) hits
 """
 _PEOPLE = """
