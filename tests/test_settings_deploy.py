@@ -18,8 +18,11 @@ from django.urls import reverse
 from tests.conftest import _database_url
 from tests.helpers import ROOT
 
-# Variables whose defaults are under test: a developer's own values must not leak into these processes.
-UNDER_TEST = re.compile(r"DJANGO_ENV|DEBUG|SECRET_KEY|ALLOWED_HOSTS|SECURE_.*|(SESSION|CSRF)_COOKIE_SECURE")
+# Variables whose defaults are under test: a developer's own values must not leak into these processes, nor
+# the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (set for the whole session, and an error to check --deploy).
+UNDER_TEST = re.compile(
+    r"DJANGO_ENV|DEBUG|SECRET_KEY|ALLOWED_HOSTS|SECURE_.*|(SESSION|CSRF)_COOKIE_SECURE|DJANGO_ALLOW_ASYNC_UNSAFE"
+)
 SHOW = "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)"
 
 
