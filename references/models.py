@@ -757,5 +757,7 @@ class RecordImportJob(models.Model):
         self.save(update_fields=["state", "finished_at", "records_written", "records_read", "updated_at"])
 
     def fail(self, error: str) -> None:
-        self.state, self.error, self.finished_at = self.State.FAILED, error, timezone.now()
-        self.save(update_fields=["state", "error", "finished_at", "updated_at"])
+        """Unless another delivery of the same task has done the import meanwhile."""
+        now = timezone.now()
+        values = {"state": self.State.FAILED, "error": error, "finished_at": now, "updated_at": now}
+        RecordImportJob.objects.filter(pk=self.pk).exclude(state=self.State.DONE).update(**values)
