@@ -110,10 +110,6 @@ def page_variants(run: str) -> dict[str, str]:
 def known_gap(format: str | None, run: str, variant: str, size: int) -> str:
     """Why a case is expected to fail: a defect this suite found in a reader someone else owns, reported in
     issue 12. The cases run strict, so the fix makes them pass and this entry must then go."""
-    if format == "csv" and variant == "bare" and size > 131_072:
-        return "CSV reader: csv.Error for a field over csv.field_size_limit() (128 KB), not a refusal"
-    if variant == "bibtex field" and run == "escaped quotes":
-        return 'BibTeX reader: pylatexenc takes about 40 µs for each \\" accent, some 20 s a megabyte'
     return ""
 
 

@@ -68,8 +68,12 @@ _SCOPUS_EID = "2-s2.0-"
 
 
 def parse_csv(text: str) -> ParsedList:
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(first_line(text)))
-    columns = _columns(next(rows, []))
+    try:
+        columns = _columns(next(rows, []))
+    except csv.Error as error:
+        raise Unreadable(f"a CSV file whose header line cannot be read ({error})") from error
     if not _NEEDED & set(columns.values()):
         raise Unreadable("a CSV file whose header names no title, DOI or PMID column")
     parsed = ParsedList(format="csv")
@@ -113,7 +117,6 @@ def _header_key(name: str) -> str:
 def _rows(rows: Iterator[list[str]], parsed: ParsedList) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, row); a broken row ends the file with a problem, as the rest cannot be
     told apart."""
-    csv.field_size_limit(FIELD_SIZE_LIMIT)
     line = 2
     while True:
         try:
