@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from references.importers.text import first_doi
 from references.models import Citation, Contributor, ImportItem, SourceDocument, Work
+from references.record_uploads import RecordPreview
 
 from .test_refusals import COMMANDS, RECORD_FILES
 
@@ -37,12 +38,11 @@ def test_import_sources_refuses_a_record_file_and_writes_nothing(path: Path):
 
 
 @pytest.mark.django_db
-def test_the_web_import_refuses_a_record_file_in_its_preview(client, importer):
+def test_the_web_import_previews_a_record_file_as_records_not_as_a_page(client, importer):
     path = next(path for path in RECORD_FILES if path.suffix == ".ris")
     client.force_login(importer)
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     response = client.post(reverse("references:import"), {"files": [upload]})
     [plan] = response.context["plans"]
-    assert plan.message == f"This is a RIS file of bibliographic records, {COMMANDS}"
-    assert response.context["confirm"] is None
-    assert "manage.py import_references --into WORK" in response.text
+    assert isinstance(plan, RecordPreview) and plan.format == "ris" and plan.plan is not None
+    assert not Work.objects.exists()
