@@ -96,3 +96,13 @@ def test_a_ten_thousand_line_paste_parses() -> None:
     assert len(parsed.references) == 10_000
     last = parsed.references[-1]
     assert (last.line, last.label, last.page_first, last.page_last) == (10_000, "10000", "10000", "10009")
+
+
+def test_a_block_longer_than_any_reference_is_left_out_with_a_short_entry() -> None:
+    parsed = parse_text_list(
+        "1. Heim S, Mitelman F. Cancer Cytogenetics. Alan R Liss; New York 1987.\n\n2. " + "7" * 100_000
+    )
+    assert len(parsed.references) == 1
+    [problem] = parsed.problems
+    assert problem.message == "longer than any reference (100000 characters); left out" and problem.line == 3
+    assert len(str(problem)) < 120

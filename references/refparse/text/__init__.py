@@ -20,10 +20,21 @@ def parse_reference(raw: str) -> ParsedReference:
     return reference
 
 
+# Longer than any printed reference (the longest real ones, with 50 authors, run to about 3,000 characters):
+# such a block is not parsed, which also keeps the CRF's cost bounded per reference.
+MAX_REFERENCE_LENGTH = 5_000
+TOO_LONG = "longer than any reference ({} characters); left out"
+
+
 def parse_text_list(text: str) -> ParsedList:
     """A pasted list: split into references, each parsed and kept with its start line and printed label."""
     parsed = ParsedList(format="text")
     for line, label, raw in split_reference_list(text):
+        if len(raw) > MAX_REFERENCE_LENGTH:
+            parsed.problems.append(
+                Problem(TOO_LONG.format(len(raw)), line=line, entry=label or _first_words(raw))
+            )
+            continue
         reference = parse_reference(raw)
         reference.line, reference.label = line, label
         reference.problems = [
@@ -44,5 +55,7 @@ def _has_title(reference: ParsedReference) -> bool:
 
 
 def _first_words(raw: str) -> str:
-    words = raw.split()
-    return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+    words = raw[:200].split()
+    shown = " ".join(words[:6])
+    cut = len(words) > 6 or len(shown) > 60 or len(raw) > 200
+    return shown[:60] + (" …" if cut else "")
