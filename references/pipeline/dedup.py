@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from ..matching import Keys, family_key, title_key, title_similarity
 from ..models import DuplicateCandidate, Work
@@ -95,28 +96,57 @@ def identifiers(ref: ParsedReference) -> dict[str, str]:
     return {"doi": ref.doi.lower(), "pmid": ref.pmid, "pmcid": ref.pmcid.upper()}
 
 
-def library_for(refs: list[ParsedReference]) -> Seen:
-    """The works of the library these records could be, loaded in one query."""
+def library_for(refs: list[ParsedReference], keys: list[Keys] | None = None) -> Seen:
+    """The works of the library these records could be: those sharing an identifier, or a year and a title, or
+    a matching block with a record (its year and first author; for a record without an author, its year and
+    title start). `keys` are the records' record_keys, when already computed."""
+    keys = [record_keys(ref) for ref in refs] if keys is None else keys
+    rows: dict[int, tuple] = {}
+    for query in _library_queries(refs, keys):
+        rows.update((row[0], row) for row in query)
     seen = Seen()
-    keys = [record_keys(ref) for ref in refs]
-    wanted = (
-        Q(doi__in={ref.doi.lower() for ref in refs if ref.doi})
-        | Q(pmid__in={ref.pmid for ref in refs if ref.pmid})
-        | Q(pmcid__in={ref.pmcid.upper() for ref in refs if ref.pmcid})
-        | Q(year__in={k.year for k in keys if k.year and k.title}, title_key__gt="")
-        & (
-            Q(title_key__in={k.title for k in keys if k.title})
-            | Q(first_author_key__in={k.first_author for k in keys if k.first_author})
-        )
-    )
-    rows = (
-        Work.objects.active()
-        .filter(wanted)
-        .values_list("pk", "doi", "pmid", "pmcid", "title_key", "year", "first_author_key")
-    )
-    for pk, doi, pmid, pmcid, title, year, author in rows:
+    for pk, doi, pmid, pmcid, title, year, author in (rows[pk] for pk in sorted(rows)):
         seen.add({"doi": doi, "pmid": pmid, "pmcid": pmcid}, Keys(title, year, author), pk, None)
     return seen
+
+
+_COLUMNS = ("pk", "doi", "pmid", "pmcid", "title_key", "year", "first_author_key")
+# Works in the given (year, key) blocks, one index probe per block.
+_BLOCK_SQL = """
+    SELECT w.id FROM references_work w
+    JOIN unnest(%s::int[], %s::text[]) AS block(year, key) ON w.year = block.year AND {column} = block.key
+    WHERE w.merged_into_id IS NULL
+"""
+
+
+def _library_queries(refs: list[ParsedReference], keys: list[Keys]) -> list:
+    """One query per way a work can be found, each on an index: one query OR-ing them all reads the whole
+    table, and any of the file's titles or authors in any of its years is much of the library."""
+    active = Work.objects.active()
+    dois = {ref.doi.lower() for ref in refs if ref.doi}
+    pmids = {ref.pmid for ref in refs if ref.pmid}
+    pmcids = {ref.pmcid.upper() for ref in refs if ref.pmcid}
+    titled = [k for k in keys if k.title and k.year]
+    titles = sorted({(k.year, k.title) for k in titled})
+    authors = sorted({(k.year, k.first_author) for k in titled if k.first_author})
+    starts = sorted({(k.year, k.title[:8]) for k in titled if not k.first_author})
+    queries = [
+        # doi <> '' (and pmid <> '') lets PostgreSQL use the partial unique index for a long list.
+        active.exclude(doi="").filter(doi__in=dois) if dois else None,
+        active.exclude(pmid="").filter(pmid__in=pmids) if pmids else None,
+        active.filter(pmcid__in=pmcids) if pmcids else None,
+        _in_blocks(active, "w.title_key", titles),
+        _in_blocks(active, "w.first_author_key", authors),
+        _in_blocks(active, "left(w.title_key, 8)", starts),
+    ]
+    return [query.values_list(*_COLUMNS) for query in queries if query is not None]
+
+
+def _in_blocks(active, column: str, blocks: list[tuple[int, str]]):
+    if not blocks:
+        return None
+    years, values = [year for year, _ in blocks], [value for _, value in blocks]
+    return active.filter(pk__in=RawSQL(_BLOCK_SQL.format(column=column), [years, values]))
 
 
 def distinct_pairs(work_ids: set[int]) -> set[tuple[int, int]]:

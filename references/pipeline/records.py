@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.utils import timezone
 
 from .. import indexing
-from ..enrichment import BLANK, curator_fields, record_origins, start_enrichment
+from ..enrichment import BLANK, start_enrichment
 from ..importers import PageRejected, decode_page
 from ..models import (
     Contributor,
@@ -31,6 +33,7 @@ from ..models import (
 )
 from ..refparse import parse_reference_list
 from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
+from .copying import copy_rows
 from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
 
 Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total
@@ -123,10 +126,11 @@ def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> R
 def decide(plan: RecordPlan) -> None:
     """Each record's outcome against the library as it is now and the file's earlier records."""
     refs = plan.parsed.references
-    library, in_file = library_for(refs), Seen()
+    all_keys = [record_keys(ref) for ref in refs]
+    library, in_file = library_for(refs, all_keys), Seen()
     plan.decisions = []
-    for position, ref in enumerate(refs, start=1):
-        ids, keys = identifiers(ref), record_keys(ref)
+    for position, (ref, keys) in enumerate(zip(refs, all_keys, strict=True), start=1):
+        ids = identifiers(ref)
         decision = Decision(position, ref)
         earlier, close_in_file = in_file.find(ids, keys)
         known, close = library.find(ids, keys)
@@ -247,60 +251,101 @@ def work_values(ref: ParsedReference) -> dict[str, object]:
 def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
     """The new works, by the position of the record that brought each."""
     fresh = [d for d in plan.decisions if d.outcome in (ADDED, POSSIBLE)]
+    values = [work_values(decision.reference) for decision in fresh]
     works = []
-    for decision in fresh:
+    for decision, fields in zip(fresh, values, strict=True):
         ref = decision.reference
-        work = Work(**work_values(ref))
+        work = Work(**fields)
         work.refresh_match_keys(ref.authors[0].family if ref.authors else "")
         works.append(work)
     for start in range(0, len(works), 1000):
         Work.objects.bulk_create(works[start : start + 1000])
         progress("write", min(start + 1000, len(works)), len(plan.decisions))
-    Contributor.objects.bulk_create(
-        _contributor(work, position, name)
-        for work, decision in zip(works, fresh, strict=True)
-        for position, name in enumerate(decision.reference.authors, start=1)
+    copy_rows(
+        Contributor,
+        _CONTRIBUTOR_COLUMNS,
+        (
+            _contributor_row(work.pk, position, name)
+            for work, decision in zip(works, fresh, strict=True)
+            for position, name in enumerate(decision.reference.authors, start=1)
+        ),
     )
-    FieldOrigin.objects.bulk_create(
-        FieldOrigin(work=work, field=name, source=FieldOrigin.Source.IMPORT, detail=plan.file_name)
-        for work, decision in zip(works, fresh, strict=True)
-        for name, value in [*work_values(decision.reference).items(), ("authors", decision.reference.authors)]
-        if value not in BLANK
+    now = timezone.now()
+    copy_rows(
+        FieldOrigin,
+        ("work_id", "field", "source", "detail", "recorded_at"),
+        (
+            (work.pk, name, FieldOrigin.Source.IMPORT.value, plan.file_name, now)
+            for work, decision, fields in zip(works, fresh, values, strict=True)
+            for name, value in [*fields.items(), ("authors", decision.reference.authors)]
+            if value not in BLANK
+        ),
     )
     return {decision.position: work.pk for work, decision in zip(works, fresh, strict=True)}
 
 
-def _contributor(work: Work, position: int, name) -> Contributor:
+_CONTRIBUTOR_COLUMNS = ("work_id", "role", "position", "family", "given", "printed", "orcid")
+
+
+def _contributor_row(work_id: int, position: int, name) -> tuple:
     printed = name.family if name.collective else f"{name.family} {name.given}".strip()
-    return Contributor(
-        work=work, position=position, family=name.family, given=name.given, printed=printed, orcid=name.orcid
-    )
+    return (work_id, Contributor.Role.AUTHOR.value, position, name.family, name.given, printed, name.orcid)
 
 
 def _merge_into_library(plan: RecordPlan) -> list[int]:
     """Sure duplicates fill what their work lacks; nothing a curator set, nothing present, is overwritten."""
     merging = {d.match.work_id: d for d in plan.decisions if d.outcome == MERGED}
-    filled = []
-    for work in Work.objects.filter(pk__in=merging).prefetch_related("field_origins"):
+    if not merging:
+        return []
+    kept: dict[int, set[str]] = defaultdict(set)
+    curated = FieldOrigin.objects.filter(work__in=merging, source=FieldOrigin.Source.CURATOR)
+    for work_id, name in curated.values_list("work_id", "field"):
+        kept[work_id].add(name)
+    authored = set(
+        Contributor.objects.filter(work__in=merging, role=Contributor.Role.AUTHOR).values_list(
+            "work_id", flat=True
+        )
+    )
+    now = timezone.now()
+    filled, people, origins = [], [], []
+    by_fields: dict[tuple[str, ...], list[Work]] = defaultdict(list)
+    for work in Work.objects.filter(pk__in=merging).order_by("pk"):
         ref = merging[work.pk].reference
-        kept = curator_fields(work)
+        values = work_values(ref)
         changed = [
             name
-            for name, value in work_values(ref).items()
-            if value not in BLANK and getattr(work, name) in BLANK and name not in kept
+            for name, value in values.items()
+            if value not in BLANK and getattr(work, name) in BLANK and name not in kept[work.pk]
         ]
-        if not work.authors.exists() and ref.authors and "authors" not in kept:
-            Contributor.objects.bulk_create(
-                _contributor(work, i, name) for i, name in enumerate(ref.authors, start=1)
-            )
+        for name in changed:
+            setattr(work, name, values[name])
+        if work.pk not in authored and ref.authors and "authors" not in kept[work.pk]:
+            people.extend(_contributor_row(work.pk, i, name) for i, name in enumerate(ref.authors, start=1))
             changed.append("authors")
         if changed:
-            for name in changed:
-                if name != "authors":
-                    setattr(work, name, work_values(ref)[name])
-            work.save(update_fields=[*(name for name in changed if name != "authors"), "updated_at"])
-            record_origins(work, changed, FieldOrigin.Source.IMPORT, plan.file_name)
+            work.updated_at = now  # what save() would set; bulk_update does not
+            by_fields[tuple(name for name in changed if name != "authors")].append(work)
+            origins.extend(
+                FieldOrigin(
+                    work=work,
+                    field=name,
+                    source=FieldOrigin.Source.IMPORT,
+                    detail=plan.file_name,
+                    recorded_at=now,
+                )
+                for name in changed
+            )
             filled.append(work.pk)
+    for fields, group in by_fields.items():
+        Work.objects.bulk_update(group, [*fields, "updated_at"], batch_size=500)
+    copy_rows(Contributor, _CONTRIBUTOR_COLUMNS, people)
+    FieldOrigin.objects.bulk_create(
+        origins,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["work", "field"],
+        update_fields=["source", "detail", "recorded_at"],
+    )
     return filled
 
 
