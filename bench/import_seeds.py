@@ -43,7 +43,7 @@ def main() -> None:
     from config.celery import app
     from references.importers import decode_page, parse_page
     from references.models import ImportBatch, Work
-    from references.services import LocalFile, import_sources
+    from references.pipeline.pages import LocalFile, import_sources
 
     app.conf.task_default_queue = QUEUE
     seeds = sorted((Path(settings.SHARED_DIR) / "seeds").iterdir())

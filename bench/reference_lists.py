@@ -67,7 +67,7 @@ def main() -> None:
 
     from config.celery import app
     from references.models import ImportBatch, Work
-    from references.reflists import import_reference_list, plan_reference_list
+    from references.pipeline.reflists import import_reference_list, plan_reference_list
 
     app.conf.task_default_queue = QUEUE
     strings = _gold_strings(Path(settings.SHARED_DIR))

@@ -20,7 +20,7 @@ from .models import (
     findings_by_label,
     searched,
 )
-from .reflists import UnknownWork, find_citing_work
+from .pipeline.reflists import UnknownWork, find_citing_work
 from .refparse import FORMAT_CHOICES
 
 

@@ -162,7 +162,7 @@ class Work(models.Model):
     enrichment_state = models.CharField(
         max_length=20, choices=EnrichmentState, default=EnrichmentState.NOT_ENRICHED
     )
-    # Normalised forms for matching citations to works (references.matching); kept by references.services.
+    # Normalised forms for matching citations to works (references.matching); kept by references.pipeline.
     title_key = models.CharField(max_length=500, blank=True, editable=False)
     first_author_key = models.CharField(max_length=100, blank=True, editable=False)
     merged_into = models.ForeignKey(

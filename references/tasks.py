@@ -30,6 +30,6 @@ RECORD_IMPORT_LIMIT = 30 * 60
 )
 def import_record_files(job_id: int) -> None:
     """Import a confirmed upload's record files in one transaction; a repeated delivery imports nothing twice."""
-    from .record_uploads import run_record_import  # the service module sends this task
+    from .pipeline.uploads import run_record_import  # the service module sends this task
 
     run_record_import(job_id)

@@ -31,7 +31,8 @@ from .models import (
     Work,
     WorkMerge,
 )
-from .record_uploads import (
+from .pipeline.reflists import ListRefused, import_reference_list, plan_reference_list
+from .pipeline.uploads import (
     RecordPreview,
     confirm_upload,
     preview_upload,
@@ -39,7 +40,6 @@ from .record_uploads import (
     staged_details,
     start_again,
 )
-from .reflists import ListRefused, import_reference_list, plan_reference_list
 from .refparse import Unreadable
 from .staging import Staged, claimed, stage
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -13,14 +14,14 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from . import indexing
-from .enrichment import BLANK, curator_fields, enrich_after_import, record_origins
-from .importers import PageRejected, decode_page, parse_page
-from .importers.records import DecodedPage, Person, Reference, SourceRecord
-from .linking import link_citations
-from .models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem, SourceDocument, Work
-from .refparse.records import ParsedReference
-from .refparse.text import parse_reference
+from .. import indexing
+from ..enrichment import BLANK, curator_fields, enrich_after_import, record_origins
+from ..importers import PageRejected, decode_page, parse_page
+from ..importers.records import DecodedPage, Person, Reference, SourceRecord
+from ..linking import link_citations
+from ..models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem, SourceDocument, Work
+from ..refparse.records import ParsedReference
+from ..refparse.text import parse_reference
 
 Outcome = ImportItem.Outcome
 
@@ -284,10 +285,19 @@ def _describe(plan: SourcePlan) -> str:
     return f"{len(plan.record.references)} references." if plan.record else ""
 
 
-def import_sources(sources: list[SourceFile], *, user: AbstractBaseUser | None, origin: str) -> ImportBatch:
+def import_sources(
+    sources: Iterable[SourceFile],
+    *,
+    user: AbstractBaseUser | None,
+    origin: str,
+    on_item: Callable[[SourceFile, ImportItem], None] | None = None,
+) -> ImportBatch:
+    """Each file in a transaction of its own (`on_item` hears how each went); then enrichment of what came."""
     batch = ImportBatch.objects.create(kind=ImportBatch.Kind.SOURCES, origin=origin, created_by=user)
     for source in sources:
-        import_source_file(batch=batch, source=source)
+        item = import_source_file(batch=batch, source=source)
+        if on_item:
+            on_item(source, item)
     batch.mark_finished()
     enrich_after_import(batch)
     return batch

@@ -7,12 +7,12 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from .enrichment import enrich_after_import
-from .importers.text import first_doi
-from .models import ImportBatch, ImportItem, Work
-from .refparse import parse_reference_list
-from .refparse.records import ParsedList, Problem
-from .services import CitationEntry, sync_citations
+from ..enrichment import enrich_after_import
+from ..importers.text import first_doi
+from ..models import ImportBatch, ImportItem, Work
+from ..refparse import parse_reference_list
+from ..refparse.records import ParsedList, Problem
+from .pages import CitationEntry, sync_citations
 
 
 class UnknownWork(LookupError):

@@ -16,9 +16,14 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
 from django.utils import timezone
 
-from .importers import PageRejected, decode_page
-from .models import ImportBatch, RecordImportJob, StagedImport, Work
-from .pipeline.records import (
+from ..importers import PageRejected, decode_page
+from ..models import ImportBatch, RecordImportJob, StagedImport, Work
+from ..refparse import Unreadable
+from ..refparse.formats.detect import detect_format
+from ..staging import Staged, claimed, stage
+from ..tasks import RECORD_IMPORT_LIMIT, import_record_files
+from .pages import SourceFile, SourcePlan, import_sources, plan_source_import
+from .records import (
     MERGED,
     POSSIBLE,
     RecordPlan,
@@ -27,11 +32,6 @@ from .pipeline.records import (
     import_records,
     plan_records,
 )
-from .refparse import Unreadable
-from .refparse.formats.detect import detect_format
-from .services import SourceFile, SourcePlan, import_sources, plan_source_import
-from .staging import Staged, claimed, stage
-from .tasks import RECORD_IMPORT_LIMIT, import_record_files
 
 logger = logging.getLogger(__name__)
 

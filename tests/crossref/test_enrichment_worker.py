@@ -13,7 +13,7 @@ from django.db import transaction
 from config.celery import app as celery_app
 from references.enrichment import start_enrichment
 from references.models import EnrichmentBatch, EnrichmentState, ImportBatch, Work
-from references.services import LocalFile, import_source_file, import_sources
+from references.pipeline.pages import LocalFile, import_source_file, import_sources
 from tests.conftest import running_worker, worker_env
 from tests.fakecrossref import FakeCrossref
 from tests.helpers import ROOT, queue_length, wait_until

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from references.importers.text import first_doi
 from references.models import Citation, Contributor, ImportItem, SourceDocument, Work
-from references.record_uploads import RecordPreview
+from references.pipeline.uploads import RecordPreview
 
 from .test_refusals import COMMANDS, RECORD_FILES
 

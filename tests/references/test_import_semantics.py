@@ -8,7 +8,7 @@ from django.db import connection
 
 from curation.models import Annotation, Finding
 from references.models import Citation, Contributor, ImportBatch, ImportItem, SourceDocument, Work
-from references.services import import_sources
+from references.pipeline.pages import import_sources
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from references import indexing
 from references.enrichment import start_enrichment
 from references.merging import merge_works, undo_merge
 from references.models import EnrichmentBatch, IndexedWork, Work
-from references.reflists import import_reference_list, plan_reference_list
+from references.pipeline.reflists import import_reference_list, plan_reference_list
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from references import record_uploads
 from references.models import (
     DuplicateCandidate,
     ImportBatch,
@@ -20,7 +19,8 @@ from references.models import (
     StagedImport,
     Work,
 )
-from references.record_uploads import run_record_import
+from references.pipeline import uploads as record_uploads
+from references.pipeline.uploads import run_record_import
 from tests.helpers import member, wait_until
 
 MEDLINE = Path(settings.SHARED_DIR) / "samples" / "medline" / "pubmed_result2.txt"  # 4 records

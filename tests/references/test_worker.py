@@ -6,7 +6,7 @@ from django.db import transaction
 from config.celery import app as celery_app
 from references.enrichment import start_enrichment
 from references.models import EnrichmentBatch, EnrichmentItem, ImportBatch, Work
-from references.services import LocalFile, import_sources
+from references.pipeline.pages import LocalFile, import_sources
 from references.tasks import enrich_item
 from tests.helpers import WORKER_LOG, queue_length, wait_until
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from references.importers import PageRejected, decode_page
 from references.models import ImportBatch
-from references.reflists import (
+from references.pipeline.reflists import (
     ListRefused,
     UnknownWork,
     check_losses,

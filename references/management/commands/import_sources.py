@@ -1,11 +1,11 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from references.enrichment import enrich_after_import
 from references.models import ImportBatch, ImportItem
-from references.services import LocalFile, import_source_file
+from references.pipeline.pages import LocalFile, import_sources
 
 STYLES = {
     ImportItem.Outcome.CREATED: "SUCCESS",
@@ -26,16 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Username to record as the importer.")
 
     def handle(self, *args, paths: list[Path], user: str | None, **options) -> None:
-        files = self._collect(paths)
-        batch = ImportBatch.objects.create(created_by=self._user(user), origin=ImportBatch.Origin.COMMAND)
-        for path in files:
-            item = import_source_file(batch=batch, source=LocalFile(path))
-            self._report(path, item)
-        batch.mark_finished()
-        if enrichment := enrich_after_import(batch):
-            self.stdout.write(
-                f"Crossref enrichment of {enrichment.items.count()} works queued: batch #{enrichment.pk}."
-            )
+        files = [LocalFile(path) for path in self._collect(paths)]
+        batch = import_sources(
+            files, user=self._user(user), origin=ImportBatch.Origin.COMMAND, on_item=self._report
+        )
+        if settings.ENRICH_AFTER_IMPORT and batch.items.exclude(work=None).exists():
+            self.stdout.write("Crossref enrichment of the imported works and the works they cite is queued.")
         failed = batch.outcome_counts()[ImportItem.Outcome.FAILED]
         if failed:
             raise CommandError(f"{failed} of {len(files)} files failed; nothing of them was written.")
@@ -58,7 +54,8 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as missing:
             raise CommandError(f"No user named {username!r}.") from missing
 
-    def _report(self, path: Path, item: ImportItem) -> None:
+    def _report(self, source: LocalFile, item: ImportItem) -> None:
+        path = source.path
         style = getattr(self.style, STYLES[item.outcome])
         work = f" work #{item.work_id}" if item.work_id else ""
         detail = f": {item.message}" if item.message else ""
