@@ -1,0 +1,159 @@
+"""PubMed through NCBI's E-utilities, made polite and robust: shared throttle, retries, <ERROR> answers.
+
+A plain HTTP client (httpx2, which habanero brings already) rather than Biopython's Bio.Entrez: Entrez keeps
+its email, API key and address in module globals (one configuration per process, no local server per call),
+spaces requests with a sleep in each process (no limit shared by workers), and retries on its own terms.
+No ORM here: records come back as the PubMed XML reader's ParsedReference.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import httpx2
+
+from references.crossref.client import Attempt, RetryPolicy
+from references.crossref.throttle import Throttle, announced_limits
+from references.refparse.formats.pubmed_xml import parse_pubmed_xml
+from references.refparse.records import ParsedReference, Unreadable
+
+EFETCH_BATCH = 200  # NCBI's most ids per request it documents for efetch
+ESEARCH_BATCH = 50  # DOIs per esearch: an OR of [doi] terms, well under any length limit when POSTed
+_ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
+_ID = re.compile(rb"<Id>(\d+)</Id>")
+_COMPLETE = re.compile(rb"</(?:eSearchResult|PubmedArticleSet)>\s*$")
+
+
+class PubMedError(Exception):
+    """NCBI could not answer; `reason` says why in words a curator understands."""
+
+    def __init__(self, reason: str, *, retryable: bool = False, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.retryable, self.status = reason, retryable, status
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What every request carries, as NCBI asks: the tool's name, a contact, and the API key if any."""
+
+    tool: str
+    email: str
+    api_key: str = ""
+
+    def params(self) -> dict[str, str]:
+        values = {"tool": self.tool, "email": self.email, "api_key": self.api_key}
+        return {name: value for name, value in values.items() if value}
+
+
+class PubMedClient:
+    def __init__(
+        self,
+        http: httpx2.Client,
+        throttle: Throttle,
+        identity: Identity,
+        *,
+        base_url: str,
+        retry: RetryPolicy | None = None,
+        pause_seconds: float = 1.0,
+        on_attempt: Callable[[Attempt], None] | None = None,
+    ) -> None:
+        self.http, self.throttle, self.identity = http, throttle, identity
+        self.base_url = base_url.rstrip("/") + "/"
+        self.retry, self.pause_seconds = retry or RetryPolicy(), pause_seconds
+        self.on_attempt = on_attempt or (lambda attempt: None)
+
+    def fetch(self, pmids: Iterable[str]) -> dict[str, ParsedReference]:
+        """The PubMed records of these PMIDs, by PMID; PMIDs PubMed does not know are left out."""
+        found: dict[str, ParsedReference] = {}
+        for chunk in _chunks(list(dict.fromkeys(pmids)), EFETCH_BATCH):
+            for record in self._efetch(chunk):
+                found[record.pmid] = record
+        return found
+
+    def pmids_for_dois(self, dois: Iterable[str]) -> list[str]:
+        """The PMIDs PubMed's [doi] field finds for these DOIs (an OR of terms finds no mapping: fetch to pair)."""
+        pmids: list[str] = []
+        for chunk in _chunks(list(dict.fromkeys(d.lower() for d in dois)), ESEARCH_BATCH):
+            term = " OR ".join(f'"{doi}"[doi]' for doi in chunk)
+            body = self._request("esearch", {"db": "pubmed", "term": term, "retmax": str(len(chunk) * 2)})
+            pmids.extend(match.decode() for match in _ID.findall(body))
+        return pmids
+
+    def fetch_by_doi(self, dois: Iterable[str]) -> dict[str, ParsedReference]:
+        """PubMed records of these DOIs, by DOI (lower-cased): esearch [doi] for their PMIDs, then efetch."""
+        wanted = {doi.lower() for doi in dois}
+        records = self.fetch(self.pmids_for_dois(wanted)).values()
+        return {record.doi.lower(): record for record in records if record.doi.lower() in wanted}
+
+    def _efetch(self, pmids: Sequence[str]) -> list[ParsedReference]:
+        params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"}
+        body = self._request("efetch", params)
+        try:
+            return parse_pubmed_xml(body.decode("utf-8")).references
+        except (Unreadable, UnicodeDecodeError) as error:
+            raise PubMedError(f"PubMed sent an unreadable answer: {error}", retryable=True) from error
+
+    def _request(self, tool: str, params: dict[str, str]) -> bytes:
+        """POST, so that 200 ids or 50 DOIs fit; retried with backoff when NCBI may answer next time."""
+        url, data = f"{self.base_url}{tool}.fcgi", {**params, **self.identity.params()}
+        for attempt in range(1, self.retry.max_tries + 1):
+            try:
+                with self.throttle.slot():
+                    response = self.http.post(url, data=data)
+                self._obey(response)
+                body = _checked(response)
+                self.on_attempt(Attempt(tool, failed=False))
+                return body
+            except (PubMedError, httpx2.TransportError) as error:
+                failure = error if isinstance(error, PubMedError) else _transport_failure(error)
+                self.on_attempt(Attempt(tool, failed=failure.retryable))
+                if not failure.retryable or attempt == self.retry.max_tries:
+                    raise failure from error
+                time.sleep(self._wait(attempt, failure))
+        raise AssertionError("unreachable")
+
+    def _obey(self, response: httpx2.Response) -> None:
+        """A lower limit NCBI announces (a key it does not accept counts at 3 a second) holds for everyone."""
+        announced = announced_limits(response.headers)
+        if announced and announced.per_second < self.throttle.limits.per_second:
+            self.throttle.follow(announced)
+
+    def _wait(self, attempt: int, failure: PubMedError) -> float:
+        """Backoff; after a 429 every process waits too, for the window NCBI counts in."""
+        if failure.status != 429:
+            return self.retry.delay(attempt, None)
+        pause = max(self.pause_seconds, self.retry.delay(attempt, None))
+        self.throttle.pause(pause)
+        return pause
+
+
+def _checked(response: httpx2.Response) -> bytes:
+    """The body of a good answer; else the failure, retryable when NCBI may answer next time."""
+    status = response.status_code
+    if status == 429:
+        raise PubMedError("NCBI asked us to slow down (429).", retryable=True, status=429)
+    if status >= 500:
+        raise PubMedError(f"NCBI had a server error ({status}).", retryable=True, status=status)
+    if status != 200:
+        raise PubMedError(f"NCBI refused the request ({status}).", status=status)
+    body = response.content
+    if errors := _ERROR.findall(body):
+        text = "; ".join(error.decode("utf-8", "replace").strip() for error in errors)
+        raise PubMedError(f"NCBI reported an error: {text}", status=status)
+    if not _COMPLETE.search(body[-200:]):
+        raise PubMedError("NCBI sent an incomplete answer.", retryable=True, status=status)
+    return body
+
+
+def _transport_failure(error: httpx2.TransportError) -> PubMedError:
+    if isinstance(error, httpx2.TimeoutException):
+        return PubMedError("NCBI did not answer in time.", retryable=True)
+    return PubMedError(f"NCBI could not be reached: {error}.", retryable=True)
+
+
+def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

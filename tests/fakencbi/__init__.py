@@ -1,0 +1,5 @@
+"""A local stand-in for NCBI's E-utilities, serving real recorded answers and PubMed records."""
+
+from tests.fakencbi.server import FakeNCBI, RequestRecord
+
+__all__ = ["FakeNCBI", "RequestRecord"]
