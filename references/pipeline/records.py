@@ -153,20 +153,58 @@ def import_records(
     accept_losses: bool = False,
     progress: Progress | None = None,
 ) -> Search:
-    """Write the plan: all of it or nothing. Unreadable records are left out only when the user accepted it."""
+    """Write a plan made earlier (a preview): all of it or nothing, decided again against the library as it
+    is now. Unreadable records are left out only when the user accepted it."""
+    _check_losses(plan, accept_losses)
+    with transaction.atomic():
+        if known := _take_turn(plan):
+            return known
+        decide(plan)
+        return _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
+
+
+def import_file(
+    data: bytes,
+    *,
+    file_name: str,
+    format: str | None = None,
+    details: SearchDetails,
+    user: AbstractBaseUser | None,
+    origin: str,
+    accept_losses: bool = False,
+    progress: Progress | None = None,
+) -> tuple[RecordPlan, Search]:
+    """Read, decide and write a file in one go (the command, the worker): decided once, inside the write's
+    transaction. The plan says what was done; `plan.imported_as` is set when the file was imported before."""
+    plan = RecordPlan(
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        parsed=read_records(data, file_name=file_name, format=format),
+    )
+    (progress or _quiet)("read", len(plan.parsed.references), len(plan.parsed.references))
+    _check_losses(plan, accept_losses)
+    with transaction.atomic():
+        if known := _take_turn(plan):
+            plan.imported_as = known
+            return plan, known
+        decide(plan)
+        return plan, _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
+
+
+def _check_losses(plan: RecordPlan, accept_losses: bool) -> None:
     if plan.parsed.problems and not accept_losses:
         raise RecordsRefused(
             f"{plan.file_name}: {len(plan.parsed.problems)} records could not be read and would be left out; "
             "accept leaving them out to import the rest."
         )
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
-        if known := Search.objects.filter(sha256=plan.sha256).first():
-            return known
-        decide(plan)  # the library may have changed since the preview
-        search = _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
-    return search
+
+
+def _take_turn(plan: RecordPlan) -> Search | None:
+    """Imports of records take turns (one transaction-long lock), so two cannot both add one work. The search
+    that imported this very file already, if one did."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+    return Search.objects.filter(sha256=plan.sha256).first()
 
 
 def _quiet(stage: str, done: int, total: int) -> None:

@@ -29,7 +29,7 @@ from .records import (
     RecordPlan,
     RecordsRefused,
     SearchDetails,
-    import_records,
+    import_file,
     plan_records,
 )
 
@@ -267,24 +267,29 @@ def _import_staged(job: RecordImportJob, report: Reporter) -> None:
         details, batches, read, written = staged.details, [], 0, 0
         several = len(staged.files) > 1
         for position, upload in enumerate(staged.files):
-            plan = plan_records(
-                upload.read(), file_name=upload.name, format=details["records"][str(position)]
-            )
-            read += plan.summary()["records"]
-            report(records_read=read)
 
-            def progress(stage: str, done: int, total: int, before: int = written) -> None:
-                report(records_written=before + done)
+            def progress(
+                stage: str, done: int, total: int, read_before: int = read, before: int = written
+            ) -> None:
+                report(
+                    **{"records_read": read_before + done}
+                    if stage == "read"
+                    else {"records_written": before + done}
+                )
 
-            search = import_records(
-                plan,
+            plan, search = import_file(
+                upload.read(),
+                file_name=upload.name,
+                format=details["records"][str(position)],
                 details=search_details(details["search"], file_name=upload.name, several=several),
                 user=job.created_by,
                 origin=ImportBatch.Origin.WEB,
                 accept_losses=details.get("accept_losses", False),
                 progress=progress,
             )
+            read += plan.summary()["records"]
             written += plan.summary()["records"]
+            report(records_read=read, records_written=written)
             batches.append(search.batch)
         job.finish(batches)
 

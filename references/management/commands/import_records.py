@@ -9,7 +9,7 @@ from references.models import ImportBatch
 from references.pipeline.records import (
     RecordsRefused,
     SearchDetails,
-    import_records,
+    import_file,
     plan_records,
 )
 from references.refparse import FORMAT_CHOICES
@@ -52,11 +52,15 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, details: SearchDetails, options: dict) -> bool:
         try:
-            plan = plan_records(path.read_bytes(), file_name=path.name, format=options["format"])
-            if options["dry_run"] or plan.imported_as:
-                return self._report(plan.summary(), options)
-            search = import_records(
-                plan,
+            data = path.read_bytes()
+            if options["dry_run"]:
+                return self._report(
+                    plan_records(data, file_name=path.name, format=options["format"]).summary(), options
+                )
+            plan, search = import_file(
+                data,
+                file_name=path.name,
+                format=options["format"],
                 details=details,
                 user=None,
                 origin=ImportBatch.Origin.COMMAND,
@@ -65,7 +69,8 @@ class Command(BaseCommand):
             )
         except (RecordsRefused, OSError) as refusal:
             return self._report({"file": path.name, "outcome": "refused", "reason": str(refusal)}, options)
-        return self._report({**plan.summary(), "outcome": "imported", "search": search.pk}, options)
+        outcome = "unchanged" if plan.imported_as else "imported"
+        return self._report({**plan.summary(), "outcome": outcome, "search": search.pk}, options)
 
     def _report(self, summary: dict, options: dict) -> bool:
         if options["json"]:
