@@ -471,6 +471,7 @@ class FieldOrigin(models.Model):
         IMPORT = "import", "Imported page or record"
         CROSSREF = "crossref", "Crossref"
         CURATOR = "curator", "Curator"
+        PUBMED = "pubmed", "PubMed"
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="field_origins")
     field = models.CharField(max_length=40)

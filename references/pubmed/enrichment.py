@@ -1,0 +1,218 @@
+"""Enrichment from PubMed: a client with the configured limits, and filling a work from its PubMed record.
+
+A work with a PMID is fetched by it; a work with a DOI finds its PMID through esearch's [doi] field first.
+Only what a work lacks is filled, every filled field's origin is recorded as PubMed's, and a curator's
+value is never touched (as with Crossref: see references.enrichment.fill_from_crossref).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import httpx2
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from references import indexing
+from references.crossref.client import Attempt, RetryPolicy
+from references.crossref.throttle import Limits, Throttle
+from references.models import Contributor, FieldOrigin, Work
+from references.pipeline.records import work_values
+from references.refparse.records import JOURNAL_ARTICLE, Name, ParsedReference
+
+from .client import Identity, PubMedClient, PubMedError
+
+BLANK = ("", None, [])
+# Identifiers are unique among works: one another work holds already is a duplicate, not ours to take.
+IDENTIFIERS = ("doi", "pmid", "pmcid")
+NOT_FROM_PUBMED = ("title",)  # a work always has a title; PubMed's fills only a placeholder (see below)
+
+
+@cache
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+@cache
+def _http(timeout: float) -> httpx2.Client:
+    """One connection pool per process, kept alive between requests."""
+    return httpx2.Client(timeout=timeout, headers={"User-Agent": f"{settings.NCBI_TOOL} (httpx2)"})
+
+
+def ncbi_throttle() -> Throttle:
+    """NCBI's per-second limit, shared by every process through Redis under its own key prefix."""
+    limits = Limits(rate=settings.NCBI_RATE, concurrency=settings.NCBI_CONCURRENCY)
+    return Throttle(
+        _redis(settings.REDIS_URL),
+        f"{settings.NCBI_REDIS_PREFIX}:throttle",
+        limits,
+        lease_seconds=settings.NCBI_TIMEOUT + 5,
+        margin=settings.NCBI_RATE_MARGIN,
+    )
+
+
+def pubmed_client(*, on_attempt: Callable[[Attempt], None] | None = None) -> PubMedClient:
+    return PubMedClient(
+        _http(settings.NCBI_TIMEOUT),
+        ncbi_throttle(),
+        Identity(settings.NCBI_TOOL, settings.NCBI_EMAIL, settings.NCBI_API_KEY),
+        base_url=settings.NCBI_BASE_URL,
+        retry=RetryPolicy(
+            max_tries=settings.NCBI_MAX_TRIES,
+            backoff=settings.NCBI_BACKOFF_SECONDS,
+            backoff_cap=settings.NCBI_BACKOFF_CAP_SECONDS,
+        ),
+        pause_seconds=settings.NCBI_PAUSE_SECONDS,
+        on_attempt=on_attempt,
+    )
+
+
+def record_url(pmid: str) -> str:
+    return f"{settings.NCBI_BASE_URL.rstrip('/')}/efetch.fcgi?db=pubmed&id={pmid}"
+
+
+def wants_pubmed(work: Work) -> bool:
+    return bool(settings.NCBI_ENRICH and (work.pmid or work.doi))
+
+
+def enrich_from_pubmed(work_id: int, client: PubMedClient) -> str:
+    """Look the work up in PubMed and fill it; the outcome in words. Raises PubMedError when NCBI failed."""
+    work = Work.objects.get(pk=work_id)
+    if work.pmid:
+        record = client.fetch([work.pmid]).get(work.pmid)
+        missing = f"PubMed has no record of PMID {work.pmid}."
+    elif work.doi:
+        record = client.fetch_by_doi([work.doi]).get(work.doi.lower())
+        missing = "PubMed does not index this DOI."
+    else:
+        return "Nothing to look up in PubMed (no PMID or DOI)."
+    if record is None:
+        return missing
+    with transaction.atomic():
+        work = Work.objects.select_for_update().get(pk=work_id)
+        filled = fill_from_pubmed(work, record, source_url=record_url(record.pmid))
+    return (
+        f"Filled from PubMed: {', '.join(n.replace('_', ' ') for n in filled)}."
+        if filled
+        else "PubMed had nothing this work lacks."
+    )
+
+
+def fill_from_pubmed(work: Work, record: ParsedReference, *, source_url: str) -> list[str]:
+    """Fill what the work lacks from its PubMed record; returns the fields filled. Never a curator's field."""
+    values = work_values(record)
+    origins = dict(work.field_origins.values_list("field", "source"))
+    filled = [name for name, value in values.items() if _fillable(work, name, value, origins)]
+    filled = [
+        name for name in filled if name not in IDENTIFIERS or not _held_elsewhere(work, name, values[name])
+    ]
+    for name in filled:
+        setattr(work, name, values[name])
+    if origins.get("authors") != FieldOrigin.Source.CURATOR and _fill_authors(work, record.authors):
+        filled.append("authors")
+    if filled:
+        first = work.authors.first()
+        work.refresh_match_keys(first.family if first else "")
+        work.save()
+        _record_origins(work, filled, source_url)
+        indexing.refresh([work.pk])
+    return filled
+
+
+def _fillable(work: Work, name: str, value: object, origins: dict[str, str]) -> bool:
+    if value in BLANK or origins.get(name) == FieldOrigin.Source.CURATOR:
+        return False
+    if name == "work_type":
+        # PubMed's publication types say more than a default or Crossref's "journal-article" (a review,
+        # a case report); a page's or a curator's type stays.
+        said = origins.get(name)
+        return (
+            value != JOURNAL_ARTICLE
+            and said in (None, FieldOrigin.Source.CROSSREF)
+            and work.work_type != value
+        )
+    if name in NOT_FROM_PUBMED:
+        return _placeholder_title(work)
+    return getattr(work, name) in BLANK
+
+
+def _placeholder_title(work: Work) -> bool:
+    """A work known only by an identifier carries that identifier, or nothing, as its title."""
+    title = work.title.strip()
+    return not title or title in (work.pmid, f"PMID {work.pmid}", f"PMID: {work.pmid}", work.doi)
+
+
+def _held_elsewhere(work: Work, name: str, value: object) -> bool:
+    return Work.objects.active().filter(**{name: value}).exclude(pk=work.pk).exists()
+
+
+def _fill_authors(work: Work, people: list[Name]) -> bool:
+    """PubMed's authors replace a list that is missing, truncated, shorter, or initials where PubMed has
+    full given names; otherwise they only add ORCIDs."""
+    current = list(work.authors)
+    if people and (
+        not current or work.authors_truncated or len(current) < len(people) or _fuller(current, people)
+    ):
+        work.replace_contributors(Contributor.Role.AUTHOR, [_person(name) for name in people])
+        work.authors_truncated = False
+        return True
+    found = [
+        (contributor, person)
+        for contributor, person in zip(current, people, strict=False)
+        if person.orcid
+        and not contributor.orcid
+        and contributor.family.casefold() == person.family.casefold()
+    ]
+    for contributor, person in found:
+        contributor.orcid = person.orcid
+    Contributor.objects.bulk_update([contributor for contributor, _ in found], ["orcid"])
+    return False
+
+
+def _fuller(current: list[Contributor], people: list[Name]) -> bool:
+    """The same people in the same order, and PubMed gives a full given name where ours has initials."""
+    if len(current) != len(people):
+        return False
+    same = all(c.family.casefold() == p.family.casefold() for c, p in zip(current, people, strict=True))
+    return same and any(
+        _initials(c.given) and not _initials(p.given) for c, p in zip(current, people, strict=True)
+    )
+
+
+def _initials(given: str) -> bool:
+    return all(len(part.strip(".")) <= 1 for part in given.replace(".", ". ").split())
+
+
+@dataclass(frozen=True)
+class _Person:
+    family: str
+    given: str
+    printed: str
+    orcid: str
+
+
+def _person(name: Name) -> _Person:
+    printed = name.family if name.collective else f"{name.family} {name.given}".strip()
+    return _Person(name.family, name.given, printed, name.orcid)
+
+
+def _record_origins(work: Work, fields: list[str], detail: str) -> None:
+    now = timezone.now()
+    FieldOrigin.objects.bulk_create(
+        [
+            FieldOrigin(
+                work=work, field=name, source=FieldOrigin.Source.PUBMED, detail=detail, recorded_at=now
+            )
+            for name in fields
+        ],
+        update_conflicts=True,
+        unique_fields=["work", "field"],
+        update_fields=["source", "detail", "recorded_at"],
+    )
+
+
+__all__ = ["PubMedError", "enrich_from_pubmed", "fill_from_pubmed", "pubmed_client", "wants_pubmed"]
