@@ -186,6 +186,7 @@ class Work(models.Model):
         indexes = [
             models.Index(fields=["first_author_key", "year"], name="work_author_year"),
             models.Index(fields=["title_key"], name="work_title_key"),
+            models.Index(fields=["pmcid"], condition=~Q(pmcid=""), name="work_pmcid"),
         ]
 
     def __str__(self) -> str:

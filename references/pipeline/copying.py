@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -26,6 +27,12 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
     return written
 
 
+def _array(values: Sequence[object]) -> str:
+    """A PostgreSQL array literal of text values."""
+    quoted = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
+
+
 def _flush(sql: str, buffer: io.StringIO) -> io.StringIO:
     if buffer.tell():
         buffer.seek(0)
@@ -34,13 +41,36 @@ def _flush(sql: str, buffer: io.StringIO) -> io.StringIO:
     return io.StringIO()
 
 
+def copy_objects(model: type[models.Model], objects: Sequence[models.Model]) -> int:
+    """Unsaved objects whose primary keys are set (see reserve_ids) into the model's table, every column."""
+    fields = model._meta.concrete_fields
+    return copy_rows(
+        model, [f.attname for f in fields], ([getattr(o, f.attname) for f in fields] for o in objects)
+    )
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh primary keys from the table's sequence, as inserts would take them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _text(value: object) -> str:
     """One value in COPY's text format."""
     if value is None:
         return "\\N"
     if isinstance(value, bool):
         return "t" if value else "f"
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        value = _array(value)
+    elif isinstance(value, dict):
+        value = json.dumps(value)
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

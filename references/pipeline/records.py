@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..refparse import parse_reference_list
 from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
-from .copying import copy_rows
+from .copying import copy_objects, copy_rows, reserve_ids
 from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
 
 Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total
@@ -224,10 +224,10 @@ def _write(
     new = _create_works(plan, progress)
     filled = _merge_into_library(plan)
     targets = _targets(plan, new)
-    SearchHit.objects.bulk_create(
-        [_hit(search, decision, targets[decision.position]) for decision in plan.decisions],
-        ignore_conflicts=True,
-    )
+    hits = {}  # once per work: a record repeated in the file, or two merged into one work, count once
+    for decision in plan.decisions:
+        hits.setdefault(targets[decision.position], _hit(search, decision, targets[decision.position]))
+    copy_rows(SearchHit, _HIT_COLUMNS, hits.values())
     _propose_duplicates(plan, targets, search)
     touched = {*new.values(), *filled}
     indexing.refresh(touched)
@@ -290,15 +290,14 @@ def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
     """The new works, by the position of the record that brought each."""
     fresh = [d for d in plan.decisions if d.outcome in (ADDED, POSSIBLE)]
     values = [work_values(decision.reference) for decision in fresh]
-    works = []
-    for decision, fields in zip(fresh, values, strict=True):
+    now, works = timezone.now(), []
+    for decision, fields, pk in zip(fresh, values, reserve_ids(Work, len(fresh)), strict=True):
         ref = decision.reference
-        work = Work(**fields)
+        work = Work(pk=pk, created_at=now, updated_at=now, **fields)
         work.refresh_match_keys(ref.authors[0].family if ref.authors else "")
         works.append(work)
-    for start in range(0, len(works), 1000):
-        Work.objects.bulk_create(works[start : start + 1000])
-        progress("write", min(start + 1000, len(works)), len(plan.decisions))
+    copy_objects(Work, works)
+    progress("write", len(works), len(plan.decisions))
     copy_rows(
         Contributor,
         _CONTRIBUTOR_COLUMNS,
@@ -308,7 +307,6 @@ def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
             for position, name in enumerate(decision.reference.authors, start=1)
         ),
     )
-    now = timezone.now()
     copy_rows(
         FieldOrigin,
         ("work_id", "field", "source", "detail", "recorded_at"),
@@ -400,19 +398,21 @@ def _targets(plan: RecordPlan, new: dict[int, int]) -> dict[int, int]:
     return targets
 
 
-def _hit(search: Search, decision: Decision, work_id: int) -> SearchHit:
+_HIT_COLUMNS = ("search_id", "work_id", "position", "outcome", "method", "score")
+
+
+def _hit(search: Search, decision: Decision, work_id: int) -> tuple:
     outcome = {MERGED: SearchHit.Outcome.MERGED, IN_FILE: SearchHit.Outcome.UNCHANGED}.get(
         decision.outcome, SearchHit.Outcome.ADDED
     )
-    score = decision.match.score if decision.match else None
-    method = decision.match.method if decision.match else ""
-    return SearchHit(
-        search=search,
-        work_id=work_id,
-        position=decision.position,
-        outcome=outcome,
-        method=method,
-        score=score,
+    match = decision.match
+    return (
+        search.pk,
+        work_id,
+        decision.position,
+        outcome.value,
+        match.method if match else "",
+        match and match.score,
     )
 
 
