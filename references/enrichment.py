@@ -191,18 +191,61 @@ def enrich(item_id: int) -> None:
     item = EnrichmentItem.objects.select_related("batch", "work").filter(pk=item_id).first()
     if item is None or item.state != Item.PENDING or item.batch.state == EnrichmentBatch.State.PAUSED:
         return
+    work, pubmed = item.work, PubMedHalf(item.work_id)
+    if work.pmid:  # PubMed first: the DOI it gives lets Crossref fetch the record instead of searching
+        pubmed.run()
+        work = Work.objects.get(pk=item.work_id)
     client = crossref_client(on_attempt=partial(_count_attempt, item.batch_id))
     try:
-        answer = consult(client, item.work)
+        answer = consult(client, work)
     except BatchPaused:
         return
     except CrossrefError as error:
-        fail_item(item_id, error.reason)
+        fail_item(item_id, pubmed.with_notes(error.reason))
         return
     with transaction.atomic():
-        if EnrichmentItem.objects.select_for_update().filter(pk=item_id, state=Item.PENDING).exists():
-            work = Work.objects.select_for_update().get(pk=item.work_id)
-            _finish(item_id, Item.DONE, apply_answer(work, answer))
+        if not EnrichmentItem.objects.select_for_update().filter(pk=item_id, state=Item.PENDING).exists():
+            return
+        work = Work.objects.select_for_update().get(pk=item.work_id)
+        outcome = apply_answer(work, answer)
+        if pubmed.ran or not pubmed.wanted(work):
+            pubmed.finish(item_id, outcome)
+            return
+    pubmed.run()
+    pubmed.finish(item_id, outcome)
+
+
+class PubMedHalf:
+    """PubMed's part of an item (when NCBI_ENRICH is on): run once, before or after Crossref's; its failure
+    fails the item with the reason, and keeps what Crossref filled."""
+
+    def __init__(self, work_id: int) -> None:
+        self.work_id, self.ran, self.notes, self.failed = work_id, False, [], False
+
+    def wanted(self, work: Work) -> bool:
+        return bool(settings.NCBI_ENRICH and (work.pmid or work.doi))
+
+    def run(self) -> None:
+        # Imported here: references.pubmed.enrichment reads records through the pipeline, which imports us.
+        from .pubmed.enrichment import PubMedError, enrich_from_pubmed, pubmed_client
+
+        if self.ran or not self.wanted(Work.objects.get(pk=self.work_id)):
+            return
+        self.ran = True
+        try:
+            self.notes.append(enrich_from_pubmed(self.work_id, pubmed_client()))
+        except PubMedError as error:
+            self.failed = True
+            self.notes.append(f"PubMed failed: {error.reason}")
+
+    def with_notes(self, outcome: str) -> str:
+        return " ".join([outcome, *self.notes])
+
+    def finish(self, item_id: int, outcome: str) -> None:
+        if self.failed:
+            fail_item(item_id, self.with_notes(outcome))
+        else:
+            _finish(item_id, Item.DONE, self.with_notes(outcome))
 
 
 def consult(client: CrossrefClient, work: Work) -> Found | Judged:

@@ -68,6 +68,10 @@ def crossref_settings(test_queue):
     settings.CROSSREF_BACKOFF_CAP_SECONDS = 0.5
     settings.CROSSREF_MAX_TRIES = 3
     settings.CROSSREF_TIMEOUT = 2
+    # PubMed's half of enrichment only where a test asks for it (tests/pubmed), and never the real NCBI.
+    settings.NCBI_ENRICH = False
+    settings.NCBI_BASE_URL = f"{UNREACHABLE}/entrez/eutils/"
+    settings.NCBI_REDIS_PREFIX = f"{test_queue}-ncbi"
 
 
 @pytest.fixture
@@ -96,8 +100,9 @@ def _database_url() -> str:
 
 
 def worker_env(**overrides: str) -> dict[str, str]:
-    """The environment for a worker process: the test database and this session's Crossref settings."""
-    names = [name for name in dir(settings) if name.startswith("CROSSREF_")] + ["ENRICH_AFTER_IMPORT"]
+    """The environment for a worker process: the test database, this session's Crossref and NCBI settings."""
+    prefixes = ("CROSSREF_", "NCBI_")
+    names = [name for name in dir(settings) if name.startswith(prefixes)] + ["ENRICH_AFTER_IMPORT"]
     return {
         **os.environ,
         "DATABASE_URL": _database_url(),
