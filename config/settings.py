@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "csp",
     "references",
     "curation",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +150,27 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "references:work-list"
-LOGOUT_REDIRECT_URL = "references:work-list"
+LOGOUT_REDIRECT_URL = "login"
+# The library is private: reading (list, work pages, exports, searches, the API) takes one of the roles.
+# On, everyone may read it, signed in or not, as a group that publishes its curation wants; writes never open.
+PUBLIC_READ = env.bool("PUBLIC_READ", default=False)
+# Past this many failed sign-ins for one user name from one address, that pair waits out the window.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+
+# Password-reset mail: printed to the console in development, sent over SMTP in production.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEVELOPMENT
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -160,11 +181,15 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
-# The read-only JSON API: reading is open, as on the web, and the API offers no writes; page-number
-# pagination; an OpenAPI 3 schema with its documentation served from local assets (no CDN).
+# The read-only JSON API: read by members as on the web (everyone with PUBLIC_READ), signed in or with a
+# personal token (listed first, so a request without credentials gets 401 and the scheme's name); no method
+# writes; page-number pagination; an OpenAPI 3 schema with its documentation served from local assets.
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["references.access.LibraryReaders"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -174,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to the curated literature on infant and relapsed ALL.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["references.access.LibraryReaders"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

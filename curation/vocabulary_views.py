@@ -1,4 +1,4 @@
-"""The finding vocabulary in the app: anyone reads it, admins add, edit and delete terms.
+"""The finding vocabulary in the app: the library's readers read it, admins add, edit and delete terms.
 
 The highlighting matcher needs no clearing after a change: Vocabulary.load reads the findings on every
 request and mentions.matcher_for caches compiled matchers by the terms' content, so a changed vocabulary is
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
-from references.access import members_with
+from references.access import library_readers, members_with
 
 from .forms import FindingForm
 from .models import Finding
@@ -34,6 +34,7 @@ def by_category(findings: QuerySet[Finding]) -> list[tuple[str, list[Finding]]]:
     return [(names.get(value, value), members) for value, members in groups.items() if members]
 
 
+@library_readers
 def vocabulary(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -4,11 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .access import members_with
+from .access import readers_of
 from .prisma import flow_diagram
 from .search_counts import overall_flow, search_flows
 
-search_reader_required = members_with("references.view_search")
+search_reader_required = readers_of("references.view_search")
 
 
 @search_reader_required

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from curation.reading import reading_view
 
 from . import enrichment
-from .access import back_to, members_with
+from .access import back_to, library_readers, members_with
 from .browse import Counts, describe_page, facet_counts, kept_filters, page_ids, with_links
 from .exports import FORMATS, export_selection
 from .forms import (
@@ -62,6 +62,7 @@ reviewer_required = members_with(REVIEW_PERMISSION)
 PAGE_SIZE = 25
 
 
+@library_readers
 def work_list(request: HttpRequest) -> HttpResponse:
     form = WorkFilterForm(request.GET)
     if form.renamed_findings():  # send an old link on to the address that names the findings as they are now
@@ -95,6 +96,7 @@ def _works_in_order(pks: list[int]) -> list[Work]:
     return [works[pk] for pk in pks if pk in works]
 
 
+@library_readers
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Work, pk=pk)
     context = {
@@ -331,6 +333,7 @@ def review_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     return redirect(back_to(request, reverse("references:review-queue")))
 
 
+@library_readers
 def export(request: HttpRequest, format: str) -> HttpResponse:
     """The list's selection (same query string), or one work, streamed as BibTeX, RIS or CSL-JSON."""
     filters, options = WorkFilterForm(request.GET), ExportOptionsForm(request.GET)

@@ -33,3 +33,9 @@ def member(django_user_model, name: str, group: str):
     user = django_user_model.objects.create_user(name, password=f"{name}-password-1")
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def signed_in(client, django_user_model, group: str = "researcher"):
+    """The test client signed in as a member of the group: reading the library takes a role."""
+    client.force_login(member(django_user_model, f"{group}-reading", group))
+    return client

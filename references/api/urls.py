@@ -3,6 +3,8 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from references.access import library_readers
+
 from . import views
 
 app_name = "api"
@@ -16,15 +18,20 @@ urlpatterns = [
     # The split view serves Swagger UI's setup script from a URL, not inline, as the site's CSP requires;
     # Redoc injects <style> elements as it renders and searches in a worker it makes from a blob, so its
     # page alone allows both (and still blocks the logo Redoc fetches from its CDN, which it then hides).
+    # The documentation pages are pages: anonymous readers of a private library are sent to sign in.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        library_readers(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+        ),
         name="docs",
     ),
     path(
         "redoc/",
-        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
-            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        library_readers(
+            csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
+                SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+            )
         ),
         name="redoc",
     ),

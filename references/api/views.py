@@ -1,4 +1,5 @@
-"""Read-only API views: reading is open to everyone, as on the web, and nothing can be written."""
+"""Read-only API views: members read (everyone with PUBLIC_READ), as on the web, and nothing can be written;
+the default permission and authentication classes (settings.REST_FRAMEWORK) say who."""
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
@@ -19,8 +20,12 @@ FILTER_ERRORS = OpenApiResponse(
     {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
     description="A filter did not validate: the messages by parameter name.",
 )
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+UNAUTHORIZED = OpenApiResponse(DETAIL, description="No credentials, or a token that is unknown or revoked.")
+FORBIDDEN = OpenApiResponse(DETAIL, description="Signed in, but not a researcher, curator or admin.")
+REFUSALS = {401: UNAUTHORIZED, 403: FORBIDDEN}
 NOT_FOUND = OpenApiResponse(
-    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    DETAIL,
     description="No such work (or it was merged into another), or no such page.",
 )
 
@@ -117,7 +122,7 @@ def _accepted_annotations() -> Prefetch:
     )
 
 
-@extend_schema(responses={200: WorkSerializer(many=True), 400: FILTER_ERRORS, 404: NOT_FOUND})
+@extend_schema(responses={200: WorkSerializer(many=True), 400: FILTER_ERRORS, 404: NOT_FOUND, **REFUSALS})
 class WorkList(generics.ListAPIView):
     """Works, 25 a page, selected by the same filters as the web list and the exports.
 
@@ -140,7 +145,7 @@ class WorkList(generics.ListAPIView):
 @extend_schema(
     # The route takes any segment (see urls.py), but only an integer can name a work.
     parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The work's id.")],
-    responses={200: WorkDetailSerializer, 404: NOT_FOUND},
+    responses={200: WorkDetailSerializer, 404: NOT_FOUND, **REFUSALS},
 )
 class WorkDetail(generics.RetrieveAPIView):
     """One work in full, with its annotations (accepted and suggested) and its reference list."""
@@ -175,6 +180,7 @@ class WorkDetail(generics.RetrieveAPIView):
         return work
 
 
+@extend_schema(responses={200: FindingSerializer(many=True), **REFUSALS})
 class FindingList(generics.ListAPIView):
     """The whole finding vocabulary, not paginated, with how many works (not merged ones) carry each term."""
 

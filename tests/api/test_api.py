@@ -6,6 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import QueryDict
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
@@ -14,9 +15,19 @@ from curation.models import Annotation, Finding
 from references import indexing
 from references.forms import WorkFilterForm
 from references.models import Citation, Work
+from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db
+# A signed-in request reads its session, its user, and the user's and groups' permissions.
+SIGNED_IN = 4
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    """Reading the library takes a role: these tests read as a researcher."""
+    return signed_in(client, django_user_model)
+
 
 LIST_URL = reverse("api:work-list")
 FINDINGS_URL = reverse("api:finding-list")
@@ -145,12 +156,16 @@ def test_filters_select_what_the_web_list_selects(client, works, query, expected
         assert len(ids) == expected_count
 
 
-def test_reading_is_open_to_everyone(client, reader, works):
-    anonymous = client.get(LIST_URL).json()
-    client.force_login(reader)
-    assert client.get(LIST_URL).json() == anonymous
-    assert client.get(reverse("api:work-detail", args=[works["case"].pk])).status_code == 200
-    assert client.get(FINDINGS_URL).status_code == 200
+def test_reading_takes_a_role_unless_the_library_is_published(client, reader, works, settings):
+    urls = [LIST_URL, reverse("api:work-detail", args=[works["case"].pk]), FINDINGS_URL]
+    member_sees = [client.get(url).json() for url in urls]
+    no_group = Client()
+    no_group.force_login(reader)
+    assert [Client().get(url).status_code for url in urls] == [401] * 3
+    assert [no_group.get(url).status_code for url in urls] == [403] * 3
+    settings.PUBLIC_READ = True
+    assert [Client().get(url).json() for url in urls] == member_sees
+    assert [no_group.get(url).json() for url in urls] == member_sees
 
 
 def test_scope_all_adds_works_known_only_from_citations(client, works):
@@ -296,7 +311,7 @@ def _list_queries(client) -> int:
 
 
 def test_list_queries_do_not_grow_with_the_page(client, works, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):  # vocabulary, count, page, authors, findings
+    with django_assert_max_num_queries(5 + SIGNED_IN):  # vocabulary, count, page, authors, findings
         few = _list_queries(client)
     for n in range(25):
         work = Work.objects.create(title=f"Work {n}", year=2100)  # newest first: they fill page 1
@@ -307,7 +322,7 @@ def test_list_queries_do_not_grow_with_the_page(client, works, django_assert_max
 
 
 def test_detail_queries_do_not_grow_with_the_work(client, works, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):  # work, contributors, annotations, citations
+    with django_assert_max_num_queries(4 + SIGNED_IN):  # work, contributors, annotations, citations
         client.get(reverse("api:work-detail", args=[works["chapter"].pk]))
 
 
@@ -354,8 +369,8 @@ def test_schema_is_valid_openapi_and_documents_the_form(client, works):
     assert "" not in parameters["type"]["schema"]["enum"]
     blank_ok = {name for name, parameter in parameters.items() if parameter.get("allowEmptyValue")}
     assert blank_ok == {*WorkFilterForm().fields, "page"}  # blank means no filter, as in a browser's form
-    assert set(work_list["responses"]) == {"200", "400", "404"}
-    assert set(schema["paths"]["/api/works/{id}/"]["get"]["responses"]) == {"200", "404"}
+    assert set(work_list["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(schema["paths"]["/api/works/{id}/"]["get"]["responses"]) == {"200", "401", "403", "404"}
 
 
 @pytest.mark.parametrize("name", ["api:docs", "api:redoc"])

@@ -2,7 +2,9 @@ import importlib
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+from tests.helpers import member
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the same tests are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -61,9 +63,19 @@ def migrated_data(transactional_db):
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
-    readers = importlib.import_module("curation.migrations.0008_enrichment_readers")
-    app_label, codename = readers.PERMISSION
-    for name in readers.READERS:
-        Group.objects.get(name=name).permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    for grant in ["curation.migrations.0008_enrichment_readers", "accounts.migrations.0002_library_readers"]:
+        readers = importlib.import_module(grant)
+        app_label, codename = readers.PERMISSION
+        for name in readers.READERS:
+            Group.objects.get(name=name).permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+@pytest.fixture
+def signed_in_reader(page, live_server, migrated_data, django_user_model):
+    """A researcher signed in on the test's page: the library is private, so reading it takes a role."""
+    member(django_user_model, "reading-researcher", "researcher")
+    sign_in(page, live_server, "reading-researcher", "reading-researcher-password-1", "/")
+    expect(page.get_by_role("button", name="Sign out reading-researcher")).to_be_visible()
+    return page

@@ -4,9 +4,17 @@ import pytest
 from django.db.models import Count
 
 from references.models import Citation, Work
+from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    """Reading the library takes a role: these tests read as a researcher."""
+    return signed_in(client, django_user_model)
+
 
 # (position in the Springer chapter 000, position in the Russian case report 001, DOI printed by 001)
 CITED_BY_BOTH = {

@@ -17,9 +17,17 @@ from references.exports import assign_citation_keys
 from references.forms import WorkFilterForm
 from references.models import Contributor, Work
 from tests.export.tools import build_pdf, run_bibtex, validate_with_biber
+from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    """Reading the library takes a role: these tests read as a researcher."""
+    return signed_in(client, django_user_model)
+
 
 BIB_URL = reverse("references:export-bib")
 

@@ -2,13 +2,23 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from references import indexing
 from references.models import ImportBatch, SourceDocument, Work
+from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    """Reading the library takes a role: these tests read as a researcher."""
+    return signed_in(client, django_user_model)
+
+
 IMPORT_URL = reverse("references:import")
 
 
@@ -18,7 +28,7 @@ def upload(path) -> SimpleUploadedFile:
 
 def test_work_list_shows_every_imported_work(client, seeds_dir, django_assert_max_num_queries):
     import_seeds(seeds_dir)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(6 + 4):  # and the session, user and permissions of the reader
         response = client.get(reverse("references:work-list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 5
@@ -58,8 +68,8 @@ def test_unknown_work_is_404(client):
     assert client.get(reverse("references:work-detail", args=[999999])).status_code == 404
 
 
-def test_import_sends_anonymous_users_to_the_login_page(client):
-    response = client.get(IMPORT_URL)
+def test_import_sends_anonymous_users_to_the_login_page():
+    response = Client().get(IMPORT_URL)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
