@@ -56,21 +56,37 @@ def parse_medline(text: str) -> ParsedList:
 
 def _records(text: str) -> list[_Record]:
     records: list[_Record] = []
+    parts: list[list[str]] = []  # the current record's values, each as its lines (joined once, at the end)
     after_blank = True
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if not line or line.isspace():
             after_blank = True
+            continue
+        if line[0] in " \t":  # a continuation line (tags start at the margin)
+            if parts:
+                parts[-1].append(line.strip())
+            after_blank = False
             continue
         match = _TAG_RE.match(line)
         if match and (after_blank or match.group(1) == "PMID"):
+            _close(records, parts)
             records.append(_Record(line=number))
+            parts = []
         after_blank = False
         if match and records:
-            records[-1].fields.append((match.group(1), match.group(2).strip()))
-        elif records and records[-1].fields and line[:1].isspace():
-            tag, value = records[-1].fields[-1]
-            records[-1].fields[-1] = (tag, f"{value} {line.strip()}")
+            records[-1].fields.append((match.group(1), ""))
+            parts.append([match.group(2).strip()])
+    _close(records, parts)
     return records
+
+
+def _close(records: list[_Record], parts: list[list[str]]) -> None:
+    if records and parts:
+        record = records[-1]
+        record.fields = [
+            (tag, " ".join(p for p in lines if p))
+            for (tag, _), lines in zip(record.fields, parts, strict=True)
+        ]
 
 
 def _reference(record: _Record) -> ParsedReference:

@@ -77,16 +77,23 @@ class _Record:
     line: int
     tags: dict[str, list[str]] = field(default_factory=dict)
     last_tag: str = ""
+    wrapped: list[str] = field(default_factory=list)  # the last value's wrapped lines, joined once
 
     def add(self, tag: str, value: str) -> None:
+        self.join_wrapped()
         self.tags.setdefault(tag, []).append(clean(value))
         self.last_tag = tag
 
     def extend(self, value: str) -> None:
         """A wrapped value: the tagged layout's continuation line."""
-        if self.last_tag:
+        if self.last_tag and self.tags.get(self.last_tag):
+            self.wrapped.append(value)
+
+    def join_wrapped(self) -> None:
+        if self.wrapped:
             values = self.tags[self.last_tag]
-            values[-1] = clean(f"{values[-1]} {value}")
+            values[-1] = clean(" ".join([values[-1], *self.wrapped]))
+            self.wrapped = []
 
     def first(self, *tags: str) -> str:
         return next((value for tag in tags for value in self.tags.get(tag, []) if value), "")
@@ -115,14 +122,18 @@ def _records(text: str) -> list[_Record]:
             record.add(tag_match.group(1), tag_match.group(2))
         elif not _INDENT_RE.match(line) and clean(line).lower() in _LABELS:
             labelled = True
+            record.join_wrapped()
             record.last_tag = _LABELS[clean(line).lower()]
             record.tags.setdefault(record.last_tag, [])
         elif not _INDENT_RE.match(line) and labelled:
+            record.join_wrapped()
             record.last_tag = ""  # a field this reader does not use
         elif labelled and record.last_tag:
             _add_labelled(record, line)
         elif _INDENT_RE.match(line):
             record.extend(line)
+    for record in records:
+        record.join_wrapped()
     return records
 
 

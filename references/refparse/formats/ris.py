@@ -51,10 +51,18 @@ class _Record:
     tags: dict[str, list[str]] = field(default_factory=dict)
     closed: bool = False
     last_tag: str = ""
+    wrapped: list[str] = field(default_factory=list)  # the last value's wrapped lines, joined once
 
     def add(self, tag: str, value: str) -> None:
+        self.join_wrapped()
         self.tags.setdefault(tag, []).append(value.strip())
         self.last_tag = tag
+
+    def join_wrapped(self) -> None:
+        if self.wrapped:
+            values = self.tags[self.last_tag]
+            values[-1] = " ".join([values[-1], *self.wrapped])
+            self.wrapped = []
 
     def first(self, *tags: str) -> str:
         for tag in tags:
@@ -88,7 +96,9 @@ def _records(lines: list[str]) -> list[_Record]:
             current.closed = match.group(1) == "ER"
         elif line.strip() and current.last_tag:
             # Some exporters wrap long values onto untagged lines.
-            current.tags[current.last_tag][-1] += " " + line.strip()
+            current.wrapped.append(line.strip())
+    for record in records:
+        record.join_wrapped()
     return records
 
 
