@@ -84,6 +84,9 @@ def importer(django_user_model):
     """An admin in the project's sense: may import, is not a superuser."""
     user = django_user_model.objects.create_user("importer", password="importer-password-1")
     user.user_permissions.add(Permission.objects.get(codename="add_importbatch"))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="references", codename="view_work")
+    )
     return user
 
 

@@ -101,14 +101,14 @@ def test_the_enrichment_progress_polls_without_breaking_a_rule(live_server, page
     assert settled(page, violations) == []
 
 
-def test_the_api_documentation_renders_within_its_policy(live_server, page, violations):
+def test_the_api_documentation_renders_within_its_policy(live_server, signed_in_reader, page, violations):
     visit(page, live_server.url + "/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("ALL curation API")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     assert settled(page, violations) == []
 
 
-def test_redoc_renders_and_only_its_cdn_logo_is_blocked(live_server, page, violations):
+def test_redoc_renders_and_only_its_cdn_logo_is_blocked(live_server, signed_in_reader, page, violations):
     visit(page, live_server.url + "/api/redoc/")
     expect(page.get_by_role("heading", name=re.compile("ALL curation API"))).to_be_visible()
     page.get_by_placeholder("Search...").fill("findings")

@@ -109,7 +109,9 @@ def test_a_researcher_sees_no_tagging_controls_and_a_forged_post_is_refused(
     shoot(page, "work-page-researcher")
 
 
-def test_the_keyboard_reaches_search_and_every_field_has_a_label(live_server, page, library):
+def test_the_keyboard_reaches_search_and_every_field_has_a_label(
+    live_server, signed_in_reader, page, library
+):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")  # the brand link, then the navigation, then the search field
     for _ in range(10):

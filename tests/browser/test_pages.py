@@ -11,7 +11,7 @@ from tests.references.test_seed_import import import_seeds
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reader_browses_from_the_list_to_a_work_page(live_server, page, seeds_dir):
+def test_reader_browses_from_the_list_to_a_work_page(live_server, signed_in_reader, page, seeds_dir):
     import_seeds(seeds_dir)
     page.goto(live_server.url + "/")
     expect(page.locator("li.work")).to_have_count(5)
@@ -22,7 +22,7 @@ def test_reader_browses_from_the_list_to_a_work_page(live_server, page, seeds_di
     expect(page.locator(".abstract")).not_to_contain_text("USD")
 
 
-def test_script_in_an_abstract_is_shown_not_run(live_server, page):
+def test_script_in_an_abstract_is_shown_not_run(live_server, signed_in_reader, page):
     work = Work.objects.create(title="Scripted", abstract="Before <script>window.ran = 1</script> after")
     page.goto(live_server.url + work.get_absolute_url())
     expect(page.locator(".abstract p")).to_have_text("Before <script>window.ran = 1</script> after")

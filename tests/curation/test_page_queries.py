@@ -88,9 +88,9 @@ def test_the_work_page_costs_the_same_however_many_tags_and_citations(
     assert len(response.context["cited_by"]) == size - 1 + 2 - (size < 2)
 
 
-def test_facet_counts_match_the_selection(client):
+def test_facet_counts_match_the_selection(curator_client):
     works = library(12)
-    response = client.get(reverse("references:work-list"), {"q": "blinatumomab"})
+    response = curator_client.get(reverse("references:work-list"), {"q": "blinatumomab"})
     facets = {name: {v.value: v.count for v in values} for name, _, values in response.context["facets"]}
     tagged = Work.objects.filter(annotations__state="accepted").distinct().count()
     assert facets["tagged"] == {"yes": tagged, "no": len(works) - tagged}

@@ -9,7 +9,7 @@ from curation.forms import FindingForm
 from curation.models import Annotation, Finding
 from references import indexing
 from references.models import Work
-from tests.helpers import member
+from tests.helpers import member, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,12 @@ NEW = {"label": "Ph-like ALL", "category": "genetics", "description": "", "synon
 @pytest.fixture
 def keeper(django_user_model):
     return member(django_user_model, "keeper", "admin")
+
+
+@pytest.fixture
+def reader_client(client, django_user_model):
+    """Reading the vocabulary, as the library, takes a role."""
+    return signed_in(client, django_user_model)
 
 
 @pytest.fixture
@@ -52,8 +58,8 @@ def tag(work: Work, label: str, state: str = Annotation.State.ACCEPTED) -> Annot
 # --- Reading ------------------------------------------------------------------------------------------------
 
 
-def test_anyone_reads_the_vocabulary_grouped_by_category(client):
-    response = client.get(VOCABULARY_URL)
+def test_every_role_reads_the_vocabulary_grouped_by_category(reader_client):
+    response = reader_client.get(VOCABULARY_URL)
     assert response.status_code == 200
     groups = dict(response.context["groups"])
     assert list(groups)[:3] == ["Genetics", "Therapy", "Transplant"]
@@ -74,11 +80,12 @@ def test_only_those_allowed_see_the_add_and_edit_links(client, keeper, django_us
     assert page.count(">Edit</a>") == Finding.objects.count()
 
 
-def test_the_navigation_links_to_the_vocabulary(client):
-    assert f'href="{VOCABULARY_URL}">Vocabulary</a>' in client.get(reverse("references:work-list")).text
+def test_the_navigation_links_to_the_vocabulary(reader_client):
+    page = reader_client.get(reverse("references:work-list")).text
+    assert f'href="{VOCABULARY_URL}">Vocabulary</a>' in page
 
 
-def test_the_works_column_counts_works_with_an_accepted_tag(client):
+def test_the_works_column_counts_works_with_an_accepted_tag(reader_client):
     works = [Work.objects.create(title=f"Study {n}") for n in range(4)]
     merged = Work.objects.create(title="Duplicate of study 0", merged_into=works[0])
     tag(works[0], "HSCT")
@@ -87,7 +94,7 @@ def test_the_works_column_counts_works_with_an_accepted_tag(client):
     tag(works[3], "HSCT", Annotation.State.REJECTED)
     tag(merged, "HSCT")
     tag(works[3], "MRD")
-    response = client.get(VOCABULARY_URL)
+    response = reader_client.get(VOCABULARY_URL)
     counts = {f.label: f.work_count for _, group in response.context["groups"] for f in group}
     assert (counts["HSCT"], counts["MRD"], counts["KMT2A-r"]) == (2, 1, 0)
     assert 'aria-label="2 works tagged HSCT">2</a>' in response.text
@@ -109,11 +116,11 @@ def test_the_vocabulary_page_costs_the_same_however_many_findings(
     assert sum(f.work_count for _, group in response.context["groups"] for f in group) == size
 
 
-def test_user_text_is_escaped(client):
+def test_user_text_is_escaped(reader_client):
     Finding.objects.create(
         label="<b>bold</b>", category="therapy", description="<script>x()</script>", synonyms=["<i>"]
     )
-    page = client.get(VOCABULARY_URL).text
+    page = reader_client.get(VOCABULARY_URL).text
     assert "<script>x()" not in page and "<b>bold" not in page and "<i>" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
 
@@ -133,7 +140,7 @@ def test_researchers_and_curators_may_not_write(client, django_user_model, role)
 
 
 def test_anonymous_users_are_sent_to_sign_in(client):
-    for url in write_urls():
+    for url in [VOCABULARY_URL, *write_urls()]:
         for response in (client.get(url), client.post(url, NEW)):
             assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
     assert Finding.objects.filter(label="HSCT").exists()

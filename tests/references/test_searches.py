@@ -24,7 +24,7 @@ from references import prisma
 from references.merging import merge_works
 from references.models import DuplicateCandidate, IndexedWork, Search, SearchHit, Work
 from references.search_counts import overall_flow, search_flows
-from tests.helpers import member
+from tests.helpers import member, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +197,8 @@ def test_a_curators_merge_keeps_the_work_found_by_the_search_that_found_its_dupl
     assert overall_flow([flow for _, flow in search_flows()]).works == 10
 
 
-def test_the_found_by_facet_counts_and_selects_by_search(client, searches):
+def test_the_found_by_facet_counts_and_selects_by_search(client, searches, django_user_model):
+    signed_in(client, django_user_model)  # reading the library takes a role
     pubmed, embase, sample = searches["PubMed"], searches["Embase"], searches["sample"]
     page = client.get(reverse("references:work-list"))
     facet = {
@@ -216,7 +217,8 @@ def test_the_found_by_facet_counts_and_selects_by_search(client, searches):
     assert b'id="facet-search"' in page.content and b"Found by" in page.content
 
 
-def test_the_export_and_the_api_select_by_search_as_the_list_does(client, searches):
+def test_the_export_and_the_api_select_by_search_as_the_list_does(client, searches, django_user_model):
+    signed_in(client, django_user_model)  # reading the library takes a role
     embase = searches["Embase"]
     response = client.get(reverse("references:export-bib") + f"?search={embase.pk}")
     bib = b"".join(response.streaming_content).decode()
