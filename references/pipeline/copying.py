@@ -60,8 +60,17 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _text(value: object) -> str:
     """One value in COPY's text format."""
+    if type(value) is str:  # most values: checked first
+        return (
+            value.translate(_ESCAPES)
+            if ("\\" in value or "\t" in value or "\n" in value or "\r" in value)
+            else value
+        )
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -72,5 +81,4 @@ def _text(value: object) -> str:
         value = _array(value)
     elif isinstance(value, dict):
         value = json.dumps(value)
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value).translate(_ESCAPES)
