@@ -246,6 +246,25 @@ CROSSREF_PAUSE_ERROR_RATIO = env.float("CROSSREF_PAUSE_ERROR_RATIO", default=0.1
 CROSSREF_PAUSE_MIN_REQUESTS = env.int("CROSSREF_PAUSE_MIN_REQUESTS", default=10)
 ENRICH_AFTER_IMPORT = env.bool("ENRICH_AFTER_IMPORT", default=True)
 
+# NCBI E-utilities (PubMed). Every request names the tool and an email; an API key raises the limit from
+# 3 to 10 requests a second, per key, for every process together (the shared throttle keeps to it).
+NCBI_ENRICH = env.bool("NCBI_ENRICH", default=True)
+NCBI_BASE_URL = env.str("NCBI_BASE_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
+NCBI_TOOL = env.str("NCBI_TOOL", default="leukemia-curation")
+NCBI_EMAIL = env.str("NCBI_EMAIL", default="")
+NCBI_API_KEY = env.str("NCBI_API_KEY", default="")
+NCBI_RATE = env.float("NCBI_RATE", default=10 if NCBI_API_KEY else 3)
+# NCBI sets no cap on requests in flight; enough to use the rate when answers take most of a second.
+NCBI_CONCURRENCY = env.int("NCBI_CONCURRENCY", default=10)
+NCBI_RATE_MARGIN = env.float("NCBI_RATE_MARGIN", default=0.05)
+NCBI_TIMEOUT = env.float("NCBI_TIMEOUT", default=30)
+NCBI_MAX_TRIES = env.int("NCBI_MAX_TRIES", default=5)
+NCBI_BACKOFF_SECONDS = env.float("NCBI_BACKOFF_SECONDS", default=1)
+NCBI_BACKOFF_CAP_SECONDS = env.float("NCBI_BACKOFF_CAP_SECONDS", default=60)
+# A 429 without Retry-After holds every process back this long (NCBI counts requests per second).
+NCBI_PAUSE_SECONDS = env.float("NCBI_PAUSE_SECONDS", default=1.0)
+NCBI_REDIS_PREFIX = env.str("NCBI_REDIS_PREFIX", default="ncbi")
+
 SHARED_DIR = shared_dir()
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_STAGING_SECONDS = env.int("IMPORT_STAGING_SECONDS", default=3600)
