@@ -44,6 +44,7 @@ bench: $(VENV)/.installed services shared
 	$(BIN)/python -m bench.export_bibtex --output docs/benchmarks-export.md
 	$(BIN)/python -m bench.workspace --output docs/benchmarks-workspace.md
 	$(BIN)/python -m bench.import_records --output docs/benchmarks-import-records.md
+	$(BIN)/python -m bench.pubmed_throughput --output docs/benchmarks-pubmed.md
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
