@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from .records import BOOK_CHAPTER, CASE_REPORT, JOURNAL_ARTICLE, REVIEW, Person
 
-_SPACE_RE = re.compile(r"\s+")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Every character a DOI may hold but spaces and quotes; "<" and ">" only around a SICI's "<377::AID-JCC1>" (a
 # digit after "<"), so that markup after a DOI stays out of it.
@@ -60,8 +59,11 @@ class PageText:
 
 
 def clean(value: str) -> str:
-    """Collapse every kind of whitespace (no-break spaces included) to single spaces."""
-    return _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", value)).strip()
+    """Collapse every kind of whitespace (no-break spaces included) to single spaces; drop invisible marks.
+    str.split is several times faster than a regex, and readers call this on every value of every record."""
+    if _INVISIBLE_RE.search(value):
+        value = _INVISIBLE_RE.sub("", value)
+    return " ".join(value.split())
 
 
 def page_from_text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from references.importers.text import unique
+from references.importers.text import clean, unique
 
 _MONTHS = {
     name: number
@@ -33,14 +33,6 @@ _DATE_RE = re.compile(r"^(\d{4})(?:[\s/\-]+(\d{1,2}|[A-Za-z]{3,9})\.?(?:[\s/\-]+
 _ISSN_RE = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
 _ISBN_RE = re.compile(r"\b(?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXx]\b")
 _ORCID_RE = re.compile(r"\b(\d{4}-\d{4}-\d{4}-\d{3}[\dX])\b")
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-
-
-def clean(value: str) -> str:
-    """importers.text.clean, several times faster: readers call it on every value of every record."""
-    if _INVISIBLE_RE.search(value):
-        value = _INVISIBLE_RE.sub("", value)
-    return " ".join(value.split())
 
 
 def iso_date(printed: str) -> str:
