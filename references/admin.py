@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from . import indexing
-from .enrichment import record_origins
 from .models import (
     Citation,
     Contributor,
@@ -14,6 +13,7 @@ from .models import (
     SourceDocument,
     Work,
 )
+from .origins import record_origins
 
 
 class ContributorInline(admin.TabularInline):

@@ -12,10 +12,10 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from . import indexing
-from .enrichment import record_origins
 from .matching import family_key, title_key
 from .merging import merge_works
 from .models import Contributor, DuplicateCandidate, FieldOrigin, Work, WorkMerge
+from .origins import record_origins
 
 FIRST, SECOND = "first", "second"
 ABSTRACT_START = 300

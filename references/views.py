@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from curation.reading import reading_view
 
-from . import enrichment
+from . import crossref_answers, enrichment
 from .access import back_to, library_readers, members_with
 from .browse import Counts, describe_page, facet_counts, kept_filters, page_ids, with_links
 from .exports import FORMATS, export_selection
@@ -320,11 +320,11 @@ def review_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     candidate = get_object_or_404(MatchCandidate, pk=pk)
     try:
         if decision == "accept":
-            note = enrichment.accept_candidate(candidate, user=request.user)
+            note = crossref_answers.accept_candidate(candidate, user=request.user)
         else:
-            enrichment.reject_candidate(candidate, user=request.user)
+            crossref_answers.reject_candidate(candidate, user=request.user)
             note = f"Rejected: {candidate.doi} will not be proposed for this work again."
-    except enrichment.ReviewRefused as refusal:
+    except crossref_answers.ReviewRefused as refusal:
         note = str(refusal)
     candidate.refresh_from_db()
     if request.htmx:

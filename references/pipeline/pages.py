@@ -15,11 +15,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from .. import indexing
-from ..enrichment import BLANK, curator_fields, enrich_after_import, record_origins
+from ..enrichment import enrich_after_import
 from ..importers import PageRejected, decode_page, parse_page
 from ..importers.records import DecodedPage, Person, Reference, SourceRecord
 from ..linking import link_citations
 from ..models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem, SourceDocument, Work
+from ..origins import BLANK, curator_fields, record_origins
 from ..refparse.records import ParsedReference
 from ..refparse.text import parse_reference
 

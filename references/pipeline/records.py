@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import indexing
-from ..enrichment import BLANK, start_enrichment
+from ..enrichment import start_enrichment
 from ..importers import PageRejected, decode_page
 from ..models import (
     Contributor,
@@ -31,6 +31,7 @@ from ..models import (
     SearchHit,
     Work,
 )
+from ..origins import BLANK
 from ..refparse import parse_reference_list
 from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
 from .copying import copy_objects, copy_rows, reserve_ids

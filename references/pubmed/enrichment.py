@@ -2,7 +2,7 @@
 
 A work with a PMID is fetched by it; a work with a DOI finds its PMID through esearch's [doi] field first.
 Only what a work lacks is filled, every filled field's origin is recorded as PubMed's, and a curator's
-value is never touched (as with Crossref: see references.enrichment.fill_from_crossref).
+value is never touched (as with Crossref: see references.crossref_answers.fill_from_crossref).
 """
 
 from __future__ import annotations
@@ -15,18 +15,17 @@ import httpx2
 import redis
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from references import indexing
 from references.crossref.client import Attempt, RetryPolicy
 from references.crossref.throttle import Limits, Throttle
 from references.models import Contributor, FieldOrigin, Work
+from references.origins import BLANK, record_origins
 from references.pipeline.records import work_values
 from references.refparse.records import JOURNAL_ARTICLE, Name, ParsedReference
 
 from .client import Identity, PubMedClient, PubMedError
 
-BLANK = ("", None, [])
 # Identifiers are unique among works: one another work holds already is a duplicate, not ours to take.
 IDENTIFIERS = ("doi", "pmid", "pmcid")
 NOT_FROM_PUBMED = ("title",)  # a work always has a title; PubMed's fills only a placeholder (see below)
@@ -118,7 +117,7 @@ def fill_from_pubmed(work: Work, record: ParsedReference, *, source_url: str) ->
         first = work.authors.first()
         work.refresh_match_keys(first.family if first else "")
         work.save()
-        _record_origins(work, filled, source_url)
+        record_origins(work, filled, FieldOrigin.Source.PUBMED, source_url)
         indexing.refresh([work.pk])
     return filled
 
@@ -198,21 +197,6 @@ class _Person:
 def _person(name: Name) -> _Person:
     printed = name.family if name.collective else f"{name.family} {name.given}".strip()
     return _Person(name.family, name.given, printed, name.orcid)
-
-
-def _record_origins(work: Work, fields: list[str], detail: str) -> None:
-    now = timezone.now()
-    FieldOrigin.objects.bulk_create(
-        [
-            FieldOrigin(
-                work=work, field=name, source=FieldOrigin.Source.PUBMED, detail=detail, recorded_at=now
-            )
-            for name in fields
-        ],
-        update_conflicts=True,
-        unique_fields=["work", "field"],
-        update_fields=["source", "detail", "recorded_at"],
-    )
 
 
 __all__ = ["PubMedError", "enrich_from_pubmed", "fill_from_pubmed", "pubmed_client", "wants_pubmed"]

@@ -5,15 +5,8 @@ import uuid
 import pytest
 from django.conf import settings as django_settings
 
-from references.enrichment import (
-    ReviewRefused,
-    accept_candidate,
-    enrich,
-    reject_candidate,
-    resume_batch,
-    retry_failed,
-    start_enrichment,
-)
+from references.crossref_answers import ReviewRefused, accept_candidate, reject_candidate
+from references.enrichment import enrich, resume_batch, retry_failed, start_enrichment
 from references.models import (
     Citation,
     Contributor,

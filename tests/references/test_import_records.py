@@ -160,8 +160,8 @@ def test_a_sure_duplicate_fills_blanks_and_keeps_what_a_curator_set(tmp_path):
         doi="10.1016/s0140-6736(07)61126-x",
         volume="",
     )
-    from references.enrichment import record_origins
     from references.models import FieldOrigin
+    from references.origins import record_origins
 
     work.container_title = "The Lancet (curated)"
     work.save()
