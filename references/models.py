@@ -30,7 +30,7 @@ class EnrichmentState(models.TextChoices):
     QUEUED = "queued", "Queued"
     ENRICHED = "enriched", "Enriched"
     REVIEW = "review", "DOI match awaiting review"
-    UNMATCHED = "unmatched", "Not found in Crossref"
+    UNMATCHED = "unmatched", "No DOI found"
     FAILED = "failed", "Failed"
 
 
@@ -190,10 +190,16 @@ class Work(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title[:80]
+        return self.display_title[:80]
 
     def get_absolute_url(self) -> str:
         return reverse("references:work-detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title, or what names a work whose record gave none (so a link is never empty)."""
+        named = f"doi:{self.doi}" if self.doi else f"PMID {self.pmid}" if self.pmid else f"work #{self.pk}"
+        return self.title.strip() or f"[No title] {named}"
 
     def refresh_match_keys(self, first_author_family: str | None = None) -> None:
         """Recompute the matching keys; pass the first author's family name when it changed."""
@@ -511,6 +517,11 @@ class EnrichmentBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # PubMed's half pauses on its own (NCBI down) while Crossref's goes on; `state` is Crossref's.
+    pubmed_paused_at = models.DateTimeField(null=True, blank=True)
+    pubmed_pause_reason = models.TextField(blank=True)
+    pubmed_request_count = models.PositiveIntegerField(default=0)
+    pubmed_error_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -550,6 +561,8 @@ class EnrichmentItem(models.Model):
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     outcome = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Crossref's half is done (outcome says how); PubMed's waits for the batch to be resumed.
+    pubmed_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]
