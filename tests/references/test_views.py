@@ -158,7 +158,10 @@ def test_search_takes_prefixes_and_phrases(client):
 
 
 def test_a_work_without_a_title_is_listed_by_what_names_it(client):
-    Work.objects.create(title="", doi="10.1234/untitled")
+    from references import indexing
+
+    named = Work.objects.create(title="", doi="10.1234/untitled")
     untitled = Work.objects.create(title="  ")
+    indexing.refresh([named.pk, untitled.pk])
     html = client.get(reverse("references:work-list") + "?scope=all").text
     assert "[No title] doi:10.1234/untitled" in html and f"[No title] work #{untitled.pk}" in html
