@@ -128,7 +128,11 @@ def _library_queries(refs: list[ParsedReference], keys: list[Keys]) -> list:
     pmcids = {ref.pmcid.upper() for ref in refs if ref.pmcid}
     titled = [k for k in keys if k.title and k.year]
     titles = sorted({(k.year, k.title) for k in titled})
-    authors = sorted({(k.year, k.first_author) for k in titled if k.first_author})
+    # A work of the record's year and first author can only match if its title's length is close enough
+    # (the bound _title_score applies): a common surname's block is much of a year, its close lengths a few.
+    authors = sorted(
+        {(k.year, k.first_author, *_length_range(len(k.title))) for k in titled if k.first_author}
+    )
     starts = sorted({(k.year, k.title[:8]) for k in titled if not k.first_author})
     queries = [
         # doi <> '' (and pmid <> '') lets PostgreSQL use the partial unique index for a long list.
@@ -136,10 +140,33 @@ def _library_queries(refs: list[ParsedReference], keys: list[Keys]) -> list:
         active.exclude(pmid="").filter(pmid__in=pmids) if pmids else None,
         active.filter(pmcid__in=pmcids) if pmcids else None,
         _in_blocks(active, "w.title_key", titles),
-        _in_blocks(active, "w.first_author_key", authors),
+        _in_author_blocks(active, authors),
         _in_blocks(active, "left(w.title_key, 8)", starts),
     ]
     return [query.values_list(*_COLUMNS) for query in queries if query is not None]
+
+
+_AUTHOR_BLOCK_SQL = """
+    SELECT w.id FROM references_work w
+    JOIN unnest(%s::int[], %s::text[], %s::int[], %s::int[]) AS block(year, key, shortest, longest)
+    ON w.year = block.year AND w.first_author_key = block.key
+    AND length(w.title_key) BETWEEN block.shortest AND block.longest
+    WHERE w.merged_into_id IS NULL
+"""
+
+
+def _length_range(length: int) -> tuple[int, int]:
+    """The title lengths that can reach POSSIBLE_TITLE against a title of this length (2s / (s + l) is the
+    best similarity of titles s and l long), with a character to spare either side."""
+    ratio = POSSIBLE_TITLE / (2 - POSSIBLE_TITLE)
+    return int(length * ratio) - 1, int(length / ratio) + 1
+
+
+def _in_author_blocks(active, blocks: list[tuple[int, str, int, int]]):
+    if not blocks:
+        return None
+    columns = [list(column) for column in zip(*blocks, strict=True)]
+    return active.filter(pk__in=RawSQL(_AUTHOR_BLOCK_SQL, columns))
 
 
 def _in_blocks(active, column: str, blocks: list[tuple[int, str]]):

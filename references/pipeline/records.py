@@ -7,9 +7,11 @@ one transaction (imports of records take turns), so what the preview said and wh
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -117,11 +119,25 @@ def read_records(data: bytes, *, file_name: str, format: str | None = None) -> P
 def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordPlan:
     """The preview: what importing the file would do, found without writing anything."""
     sha256 = hashlib.sha256(data).hexdigest()
-    parsed = read_records(data, file_name=file_name, format=format)
-    plan = RecordPlan(file_name=file_name, sha256=sha256, parsed=parsed)
-    plan.imported_as = Search.objects.filter(sha256=sha256).first()
-    decide(plan)
+    with _collector_paused():
+        parsed = read_records(data, file_name=file_name, format=format)
+        plan = RecordPlan(file_name=file_name, sha256=sha256, parsed=parsed)
+        plan.imported_as = Search.objects.filter(sha256=sha256).first()
+        decide(plan)
     return plan
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a file's records are read and matched: its full passes over the
+    millions of objects they make took a third of the time, and those objects hold no cycles to collect."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def decide(plan: RecordPlan) -> None:
@@ -160,8 +176,9 @@ def import_records(
     with transaction.atomic():
         if known := _take_turn(plan):
             return known
-        decide(plan)
-        return _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
+        with _collector_paused():
+            decide(plan)
+            return _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
 
 
 def import_file(
@@ -177,19 +194,21 @@ def import_file(
 ) -> tuple[RecordPlan, Search]:
     """Read, decide and write a file in one go (the command, the worker): decided once, inside the write's
     transaction. The plan says what was done; `plan.imported_as` is set when the file was imported before."""
-    plan = RecordPlan(
-        file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        parsed=read_records(data, file_name=file_name, format=format),
-    )
+    with _collector_paused():
+        plan = RecordPlan(
+            file_name=file_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            parsed=read_records(data, file_name=file_name, format=format),
+        )
     (progress or _quiet)("read", len(plan.parsed.references), len(plan.parsed.references))
     _check_losses(plan, accept_losses)
     with transaction.atomic():
         if known := _take_turn(plan):
             plan.imported_as = known
             return plan, known
-        decide(plan)
-        return plan, _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
+        with _collector_paused():
+            decide(plan)
+            return plan, _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
 
 
 def _check_losses(plan: RecordPlan, accept_losses: bool) -> None:
@@ -374,7 +393,7 @@ def _merge_into_library(plan: RecordPlan) -> list[int]:
             )
             filled.append(work.pk)
     for fields, group in by_fields.items():
-        Work.objects.bulk_update(group, [*fields, "updated_at"], batch_size=500)
+        _update_works(group, [*fields, "updated_at"])
     copy_rows(Contributor, _CONTRIBUTOR_COLUMNS, people)
     FieldOrigin.objects.bulk_create(
         origins,
@@ -384,6 +403,32 @@ def _merge_into_library(plan: RecordPlan) -> list[int]:
         update_fields=["source", "detail", "recorded_at"],
     )
     return filled
+
+
+def _update_works(works: list[Work], names: list[str], batch: int = 1000) -> None:
+    """What bulk_update does, as one UPDATE ... FROM (VALUES ...) per batch instead of a CASE per column."""
+    fields = [Work._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    types = [Work._meta.pk.db_type(connection), *(field.db_type(connection) for field in fields)]
+    row = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields)
+    columns = ", ".join(["id", *(quote(field.column) for field in fields)])
+    with connection.cursor() as cursor:
+        for start in range(0, len(works), batch):
+            chunk = works[start : start + batch]
+            params = [
+                value
+                for work in chunk
+                for value in (
+                    work.pk,
+                    *(field.get_db_prep_save(getattr(work, field.attname), connection) for field in fields),
+                )
+            ]
+            cursor.execute(
+                f"UPDATE {quote(Work._meta.db_table)} AS w SET {assignments} "
+                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v({columns}) WHERE w.id = v.id",
+                params,
+            )
 
 
 def _targets(plan: RecordPlan, new: dict[int, int]) -> dict[int, int]:

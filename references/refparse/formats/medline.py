@@ -20,6 +20,7 @@ from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_te
 from .values import clean, isbns_from, iso_date, issns_from, orcid_from
 
 _TAG_RE = re.compile(r"^([A-Z0-9]{2,4}) *- ?(.*)$")
+_PAD_RE = re.compile(r"[A-Z0-9]{2,4} *")
 _ELOCATOR_RE = re.compile(r"^e\d+$", re.IGNORECASE)
 _AUTHOR_TAGS = frozenset(("FAU", "AU", "CN"))
 _EDITOR_TAGS = frozenset(("FED", "ED"))
@@ -29,18 +30,16 @@ _EDITOR_TAGS = frozenset(("FED", "ED"))
 class _Record:
     line: int
     fields: list[tuple[str, str]] = field(default_factory=list)  # in the order given, tags repeat
-    _by_tag: dict[str, list[str]] | None = None
+    by_tag: dict[str, list[str]] = field(default_factory=dict)  # the non-empty values under each tag
 
     def values(self, tag: str) -> list[str]:
-        if self._by_tag is None:
-            self._by_tag = {}
-            for name, value in self.fields:
-                if value:
-                    self._by_tag.setdefault(name, []).append(value)
-        return self._by_tag.get(tag, [])
+        return self.by_tag.get(tag, [])
 
     def first(self, *tags: str) -> str:
-        return next((values[0] for tag in tags if (values := self.values(tag))), "")
+        for tag in tags:
+            if values := self.by_tag.get(tag):
+                return values[0]
+        return ""
 
     def all(self, *tags: str) -> list[tuple[str, str]]:
         return [(tag, value) for tag, value in self.fields if tag in tags and value]
@@ -67,26 +66,44 @@ def _records(text: str) -> list[_Record]:
                 parts[-1].append(line.strip())
             after_blank = False
             continue
-        match = _TAG_RE.match(line)
-        if match and (after_blank or match.group(1) == "PMID"):
+        tag, value = _tag(line)
+        if tag and (after_blank or tag == "PMID"):
             _close(records, parts)
             records.append(_Record(line=number))
             parts = []
         after_blank = False
-        if match and records:
-            records[-1].fields.append((match.group(1), ""))
-            parts.append([match.group(2).strip()])
+        if tag and records:
+            records[-1].fields.append((tag, ""))
+            parts.append([value])
     _close(records, parts)
     return records
+
+
+_TAG_PADS: dict[str, str | None] = {}  # 'TI  ' -> 'TI', for lines whose fifth character is the dash
+
+
+def _tag(line: str) -> tuple[str, str]:
+    """A field line's tag and value ('', '' when the line is not one)."""
+    if line[4:5] == "-":  # the usual layout, the tag padded to four characters: checked once per padding
+        pad = line[:4]
+        if pad not in _TAG_PADS:
+            _TAG_PADS[pad] = pad.rstrip(" ") if _PAD_RE.fullmatch(pad) else None
+        if tag := _TAG_PADS[pad]:
+            return tag, line[5:].strip()
+    match = _TAG_RE.match(line)
+    return (match.group(1), match.group(2).strip()) if match else ("", "")
 
 
 def _close(records: list[_Record], parts: list[list[str]]) -> None:
     if records and parts:
         record = records[-1]
-        record.fields = [
-            (tag, " ".join(p for p in lines if p))
-            for (tag, _), lines in zip(record.fields, parts, strict=True)
-        ]
+        fields = []
+        for (tag, _), lines in zip(record.fields, parts, strict=True):
+            value = lines[0] if len(lines) == 1 else " ".join(p for p in lines if p)
+            fields.append((tag, value))
+            if value:
+                record.by_tag.setdefault(tag, []).append(value)
+        record.fields = fields
 
 
 def _reference(record: _Record) -> ParsedReference:

@@ -19,7 +19,7 @@ def records(text: str, tags: tuple[str, ...], what: str) -> Iterator[etree._Elem
 
     An element is cleared once the caller has moved on, so a large file is read in little memory."""
     events = etree.iterparse(
-        io.BytesIO(text.encode("utf-8")),
+        _Utf8Reader(text),
         events=("end",),
         tag=tags,
         encoding="utf-8",  # the text is decoded already, whatever its declaration says
@@ -38,6 +38,30 @@ def records(text: str, tags: tuple[str, ...], what: str) -> Iterator[etree._Elem
             _forget(element)
     except etree.XMLSyntaxError as error:
         raise Unreadable(_unreadable(text, tags, what, error, complete)) from None
+
+
+class _Utf8Reader(io.RawIOBase):
+    """The text as UTF-8 bytes a slice at a time: lxml reads a file of any size without a whole copy of it."""
+
+    _SLICE = 1 << 20  # characters
+
+    def __init__(self, text: str) -> None:
+        self._text, self._at = text, 0
+        self._pending, self._offset = b"", 0  # encoded, and how much of it was read
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._offset >= len(self._pending):
+            if self._at >= len(self._text):
+                return b""
+            self._pending, self._offset = self._text[self._at : self._at + self._SLICE].encode("utf-8"), 0
+            self._at += self._SLICE
+        end = len(self._pending) if size < 0 else self._offset + size
+        chunk = self._pending[self._offset : end]
+        self._offset += len(chunk)
+        return chunk
 
 
 def _forget(element: etree._Element) -> None:
