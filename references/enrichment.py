@@ -37,6 +37,10 @@ class BatchPaused(Exception):
     """The batch paused itself while this item was being worked on; the item stays pending."""
 
 
+class PubMedPaused(Exception):
+    """PubMed's half of the batch paused itself; this item's PubMed part waits for the resume."""
+
+
 @cache
 def _redis(url: str) -> redis.Redis:
     """One connection pool per process, not one per task."""
@@ -119,15 +123,31 @@ def enrich_after_import(import_batch: ImportBatch) -> EnrichmentBatch | None:
 
 
 def resume_batch(batch: EnrichmentBatch) -> int:
-    """Send the pending items of a paused batch again; returns how many."""
+    """Send again what a paused half left: a paused batch's pending items, and the items whose PubMed part
+    waits; returns how many."""
     with transaction.atomic():
-        updated = EnrichmentBatch.objects.filter(pk=batch.pk, state=EnrichmentBatch.State.PAUSED).update(
-            state=EnrichmentBatch.State.RUNNING, pause_reason="", request_count=0, error_count=0
+        batch = EnrichmentBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        if batch is None:
+            return 0
+        crossref_paused = batch.state == EnrichmentBatch.State.PAUSED
+        if not crossref_paused and batch.pubmed_paused_at is None:
+            return 0
+        resumed = {"pubmed_paused_at": None, "pubmed_pause_reason": "", "pubmed_request_count": 0}
+        resumed |= {"pubmed_error_count": 0, "state": EnrichmentBatch.State.RUNNING, "finished_at": None}
+        if crossref_paused:
+            resumed |= {"pause_reason": "", "request_count": 0, "error_count": 0}
+        EnrichmentBatch.objects.filter(pk=batch.pk).update(**resumed)
+        # Pending items of a running batch are still queued: sending them again would fetch them twice.
+        pending = (
+            list(batch.items.filter(state=Item.PENDING).values_list("pk", flat=True))
+            if crossref_paused
+            else []
         )
-        pending = list(batch.items.filter(state=Item.PENDING).values_list("pk", flat=True)) if updated else []
-        for pk in pending:
+        waiting = list(batch.items.filter(pubmed_pending=True).values_list("pk", flat=True))
+        EnrichmentItem.objects.filter(pk__in=waiting).update(state=Item.PENDING, finished_at=None)
+        for pk in [*pending, *waiting]:
             enrich_item.delay_on_commit(pk)
-    return len(pending)
+    return len(pending) + len(waiting)
 
 
 def retry_failed(batch: EnrichmentBatch, *, user: AbstractBaseUser | None) -> EnrichmentBatch | None:
@@ -149,18 +169,49 @@ def _count_attempt(batch_id: int, attempt: Attempt) -> None:
         error_count__gt=F("request_count") * settings.CROSSREF_PAUSE_ERROR_RATIO,
     )
     batch = too_many.first()
-    if batch and too_many.update(state=EnrichmentBatch.State.PAUSED, pause_reason=_pause_reason(batch)):
-        raise BatchPaused
+    if batch:
+        reason = _pause_reason(
+            batch.error_count, batch.request_count, settings.CROSSREF_PAUSE_ERROR_RATIO, "Crossref"
+        )
+        reason = f"Paused by itself: {reason} Resume when Crossref answers again."
+        if too_many.update(state=EnrichmentBatch.State.PAUSED, pause_reason=reason):
+            raise BatchPaused
     if EnrichmentBatch.objects.filter(pk=batch_id, state=EnrichmentBatch.State.PAUSED).exists():
         raise BatchPaused
 
 
-def _pause_reason(batch: EnrichmentBatch) -> str:
-    share = round(100 * batch.error_count / batch.request_count)
-    return (
-        f"Paused by itself: {batch.error_count} of {batch.request_count} requests to Crossref failed "
-        f"({share}%, more than {settings.CROSSREF_PAUSE_ERROR_RATIO:.0%}). Resume when Crossref answers again."
+def _count_pubmed_attempt(batch_id: int, attempt: Attempt) -> None:
+    """Count the request to NCBI against the batch; pause PubMed's half once too many of them failed."""
+    EnrichmentBatch.objects.filter(pk=batch_id).update(
+        pubmed_request_count=F("pubmed_request_count") + 1,
+        pubmed_error_count=F("pubmed_error_count") + int(attempt.failed),
     )
+    if not attempt.failed:
+        return
+    ratio = getattr(settings, "NCBI_PAUSE_ERROR_RATIO", settings.CROSSREF_PAUSE_ERROR_RATIO)
+    too_many = EnrichmentBatch.objects.filter(
+        pk=batch_id,
+        pubmed_paused_at=None,
+        pubmed_request_count__gte=getattr(
+            settings, "NCBI_PAUSE_MIN_REQUESTS", settings.CROSSREF_PAUSE_MIN_REQUESTS
+        ),
+        pubmed_error_count__gt=F("pubmed_request_count") * ratio,
+    )
+    if batch := too_many.first():
+        reason = _pause_reason(batch.pubmed_error_count, batch.pubmed_request_count, ratio, "NCBI")
+        reason = f"{reason} Crossref's half goes on; resume when NCBI answers again."
+        too_many.update(pubmed_paused_at=timezone.now(), pubmed_pause_reason=reason)
+    if pubmed_paused(batch_id):
+        raise PubMedPaused
+
+
+def pubmed_paused(batch_id: int) -> bool:
+    return EnrichmentBatch.objects.filter(pk=batch_id).exclude(pubmed_paused_at=None).exists()
+
+
+def _pause_reason(errors: int, requests: int, ratio: float, service: str) -> str:
+    share = round(100 * errors / requests)
+    return f"{errors} of {requests} requests to {service} failed ({share}%, more than {ratio:.0%})."
 
 
 # What a task does for one item
@@ -183,7 +234,10 @@ def enrich(item_id: int) -> None:
     item = EnrichmentItem.objects.select_related("batch", "work").filter(pk=item_id).first()
     if item is None or item.state != Item.PENDING or item.batch.state == EnrichmentBatch.State.PAUSED:
         return
-    work, pubmed = item.work, PubMedHalf(item.work_id)
+    if item.pubmed_pending:  # Crossref's half was done before PubMed's paused
+        PubMedHalf(item.work_id, item.batch_id).resume(item_id, item.outcome)
+        return
+    work, pubmed = item.work, PubMedHalf(item.work_id, item.batch_id)
     if work.pmid:  # PubMed first: the DOI it gives lets Crossref fetch the record instead of searching
         pubmed.run()
         work = Work.objects.get(pk=item.work_id)
@@ -209,10 +263,14 @@ def enrich(item_id: int) -> None:
 
 class PubMedHalf:
     """PubMed's part of an item (when NCBI_ENRICH is on): run once, before or after Crossref's; its failure
-    fails the item with the reason, and keeps what Crossref filled."""
+    fails the item with the reason, and keeps what Crossref filled. While PubMed's half of the batch is
+    paused, the item is finished with Crossref's outcome and remembers that its PubMed part waits."""
 
-    def __init__(self, work_id: int) -> None:
-        self.work_id, self.ran, self.notes, self.failed = work_id, False, [], False
+    WAITING = "PubMed's part waits for the batch to be resumed."
+
+    def __init__(self, work_id: int, batch_id: int) -> None:
+        self.work_id, self.batch_id = work_id, batch_id
+        self.ran, self.notes, self.failed, self.waiting = False, [], False, False
 
     def wanted(self, work: Work) -> bool:
         return bool(settings.NCBI_ENRICH and (work.pmid or work.doi))
@@ -224,8 +282,14 @@ class PubMedHalf:
         if self.ran or not self.wanted(Work.objects.get(pk=self.work_id)):
             return
         self.ran = True
+        if pubmed_paused(self.batch_id):
+            self.waiting = True
+            return
         try:
-            self.notes.append(enrich_from_pubmed(self.work_id, pubmed_client()))
+            client = pubmed_client(on_attempt=partial(_count_pubmed_attempt, self.batch_id))
+            self.notes.append(enrich_from_pubmed(self.work_id, client))
+        except PubMedPaused:
+            self.waiting = True
         except PubMedError as error:
             self.failed = True
             self.notes.append(f"PubMed failed: {error.reason}")
@@ -236,8 +300,15 @@ class PubMedHalf:
     def finish(self, item_id: int, outcome: str) -> None:
         if self.failed:
             fail_item(item_id, self.with_notes(outcome))
+        elif self.waiting:
+            _finish(item_id, Item.DONE, self.with_notes(f"{outcome} {self.WAITING}"), pubmed_pending=True)
         else:
             _finish(item_id, Item.DONE, self.with_notes(outcome))
+
+    def resume(self, item_id: int, outcome: str) -> None:
+        """The PubMed part of an item whose Crossref part was done before the pause."""
+        self.run()
+        self.finish(item_id, outcome.replace(f" {self.WAITING}", ""))
 
 
 def consult(client: CrossrefClient, work: Work) -> Found | Judged:
@@ -275,16 +346,22 @@ def fail_item(item_id: int, reason: str) -> None:
     _finish(item_id, Item.FAILED, reason, work_state=EnrichmentState.FAILED)
 
 
-def _finish(item_id: int, state: str, outcome: str, *, work_state: str | None = None) -> None:
+def _finish(
+    item_id: int, state: str, outcome: str, *, work_state: str | None = None, pubmed_pending: bool = False
+) -> None:
     item = EnrichmentItem.objects.filter(pk=item_id).first()
     if item is None:
         return
     EnrichmentItem.objects.filter(pk=item_id, state=Item.PENDING).update(
-        state=state, outcome=outcome, finished_at=timezone.now()
+        state=state, outcome=outcome, finished_at=timezone.now(), pubmed_pending=pubmed_pending
     )
     if work_state:
         set_state(item.work_id, work_state)
     pending = EnrichmentItem.objects.filter(batch=OuterRef("pk"), state=Item.PENDING)
-    EnrichmentBatch.objects.filter(pk=item.batch_id, finished_at=None).exclude(Exists(pending)).update(
-        state=EnrichmentBatch.State.FINISHED, finished_at=timezone.now()
+    waiting = EnrichmentItem.objects.filter(batch=OuterRef("pk"), pubmed_pending=True)
+    settled = EnrichmentBatch.objects.filter(pk=item.batch_id, finished_at=None).exclude(Exists(pending))
+    settled.exclude(Exists(waiting)).update(state=EnrichmentBatch.State.FINISHED, finished_at=timezone.now())
+    # Only PubMed's paused half is left: the batch waits for a resume, as when Crossref's pauses.
+    settled.filter(Exists(waiting), state=EnrichmentBatch.State.RUNNING).update(
+        state=EnrichmentBatch.State.PAUSED
     )
