@@ -15,11 +15,21 @@ _CHUNK = 20_000  # rows per COPY: memory stays bounded however many rows come
 
 def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Insert `rows` (values in the order of `columns`, field attnames) into the model's table."""
+    return copy_lines(model, columns, map(copy_line, rows))
+
+
+def copy_line(row: Sequence[object]) -> str:
+    """A row in COPY's text format, with its line end."""
+    return "\t".join(map(_text, row)) + "\n"
+
+
+def copy_lines(model: type[models.Model], columns: Sequence[str], lines: Iterable[str]) -> int:
+    """Insert rows already in COPY's text format (see copy_line), each ending its line."""
     names = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN"
     written, buffer = 0, io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(map(_text, row)) + "\n")
+    for line in lines:
+        buffer.write(line)
         written += 1
         if written % _CHUNK == 0:
             buffer = _flush(sql, buffer)

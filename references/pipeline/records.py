@@ -22,6 +22,7 @@ from django.utils import timezone
 from .. import indexing
 from ..enrichment import start_enrichment
 from ..importers import PageRejected, decode_page
+from ..matching import Keys
 from ..models import (
     Contributor,
     DuplicateCandidate,
@@ -36,7 +37,7 @@ from ..models import (
 from ..origins import BLANK
 from ..refparse import parse_reference_list
 from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
-from .copying import copy_objects, copy_rows, reserve_ids
+from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
 from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
 
 Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total
@@ -65,6 +66,7 @@ class Decision:
     outcome: str = ADDED  # added | merged | in-file | possible
     match: Match | None = None
     possible: list[Match] = field(default_factory=list)
+    keys: Keys | None = None  # the record's matching keys, a new work's too
 
 
 @dataclass
@@ -148,7 +150,7 @@ def decide(plan: RecordPlan) -> None:
     plan.decisions = []
     for position, (ref, keys) in enumerate(zip(refs, all_keys, strict=True), start=1):
         ids = identifiers(ref)
-        decision = Decision(position, ref)
+        decision = Decision(position, ref, keys=keys)
         earlier, close_in_file = in_file.find(ids, keys)
         known, close = library.find(ids, keys)
         if earlier:
@@ -312,9 +314,8 @@ def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
     values = [work_values(decision.reference) for decision in fresh]
     now, works = timezone.now(), []
     for decision, fields, pk in zip(fresh, values, reserve_ids(Work, len(fresh)), strict=True):
-        ref = decision.reference
         work = Work(pk=pk, created_at=now, updated_at=now, **fields)
-        work.refresh_match_keys(ref.authors[0].family if ref.authors else "")
+        work.title_key, work.first_author_key = decision.keys.title, decision.keys.first_author  # as decided
         works.append(work)
     copy_objects(Work, works)
     progress("write", len(works), len(plan.decisions))
@@ -327,11 +328,13 @@ def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
             for position, name in enumerate(decision.reference.authors, start=1)
         ),
     )
-    copy_rows(
+    # Some twelve origins a work, all alike but for the work and the field: each written as one line.
+    same = copy_line((FieldOrigin.Source.IMPORT.value, plan.file_name, now))
+    copy_lines(
         FieldOrigin,
         ("work_id", "field", "source", "detail", "recorded_at"),
         (
-            (work.pk, name, FieldOrigin.Source.IMPORT.value, plan.file_name, now)
+            f"{work.pk}\t{name}\t{same}"
             for work, decision, fields in zip(works, fresh, values, strict=True)
             for name, value in [*fields.items(), ("authors", decision.reference.authors)]
             if value not in BLANK

@@ -1,0 +1,57 @@
+"""What the faster record import must keep: the same matches from fewer loaded works, the same records from
+the faster readers."""
+
+import pytest
+
+from references.models import Work
+from references.pipeline.dedup import library_for, record_keys
+from references.refparse.formats.medline import parse_medline
+from references.refparse.formats.xmlrecords import _Utf8Reader
+from references.refparse.records import Name, ParsedReference
+
+TITLE = "Outcome of infants younger than one year with acute lymphoblastic leukaemia"
+
+
+def reference(title: str) -> ParsedReference:
+    return ParsedReference(raw="", title=title, year=2007, authors=[Name(family="Pieters", given="Rob")])
+
+
+def work(title: str) -> Work:
+    created = Work.objects.create(title=title, year=2007)
+    created.refresh_match_keys("Pieters")
+    created.save()
+    return created
+
+
+@pytest.mark.django_db
+def test_an_author_block_loads_only_titles_long_enough_to_match_and_still_matches_a_changed_start():
+    changed_start = work("Outcomes in infants younger than one year with acute lymphoblastic leukaemia")
+    far_longer = work(TITLE + " treated on the Interfant-99 protocol: a randomised trial in 22 countries")
+    ref = reference(TITLE)
+    seen = library_for([ref])
+    loaded = {entry[1] for block in seen.blocks.values() for entry in block}
+    assert changed_start.pk in loaded and far_longer.pk not in loaded
+    match, possible = seen.find({"doi": "", "pmid": "", "pmcid": ""}, record_keys(ref))
+    assert match is None and [(m.work_id, m.method) for m in possible] == [(changed_start.pk, "title")]
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096, -1])
+def test_the_xml_reader_gives_the_text_as_utf8_whatever_the_read_size(size):
+    text = "<a>Ünïcode — 白血病 " * 70_000 + "</a>"  # more than one slice, characters of 1 to 3 bytes
+    reader, pieces = _Utf8Reader(text), []
+    while chunk := reader.read(size if size > 0 else -1):
+        assert size < 0 or len(chunk) <= size
+        pieces.append(chunk)
+        if size == 1 and len(pieces) > 5000:
+            break
+    joined = b"".join(pieces)
+    assert text.encode("utf-8").startswith(joined) and (size == 1 or joined == text.encode("utf-8"))
+
+
+def test_medline_tags_of_every_padding_read_alike():
+    text = (
+        "PMID- 1\nTI  - One\n      two\nAU  - Pieters R\nLID - 10.1016/x [doi]\nAB -  Short\nAB-C- no tag\n"
+    )
+    [ref] = parse_medline(text).references
+    assert (ref.pmid, ref.title, ref.doi) == ("1", "One two", "10.1016/x")
+    assert ref.abstract == "Short" and [a.family for a in ref.authors] == ["Pieters"]
