@@ -4,6 +4,7 @@ Files from other tools may have no PMID line: records are then told apart by bla
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from references.refparse.records import (
@@ -53,11 +54,12 @@ def parse_medline(text: str) -> ParsedList:
     return ParsedList(format="medline", references=[_reference(record) for record in _records(text)])
 
 
-def _records(text: str) -> list[_Record]:
-    records: list[_Record] = []
+def _records(text: str) -> Iterator[_Record]:
+    """Each record once complete: one record's lines at a time in memory, not the file's."""
+    record: _Record | None = None
     parts: list[list[str]] = []  # the current record's values, each as its lines (joined once, at the end)
     after_blank = True
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line or line.isspace():
             after_blank = True
             continue
@@ -68,15 +70,25 @@ def _records(text: str) -> list[_Record]:
             continue
         tag, value = _tag(line)
         if tag and (after_blank or tag == "PMID"):
-            _close(records, parts)
-            records.append(_Record(line=number))
-            parts = []
+            if record:
+                yield _closed(record, parts)
+            record, parts = _Record(line=number), []
         after_blank = False
-        if tag and records:
-            records[-1].fields.append((tag, ""))
+        if tag and record:
+            record.fields.append((tag, ""))
             parts.append([value])
-    _close(records, parts)
-    return records
+    if record:
+        yield _closed(record, parts)
+
+
+def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """text.splitlines(), a slice at a time: each slice ends after a newline, where splitlines breaks too."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end < 0 else end + 1
+        yield from text[start:end].splitlines()
+        start = end
 
 
 _TAG_PADS: dict[str, str | None] = {}  # 'TI  ' -> 'TI', for lines whose fifth character is the dash
@@ -94,16 +106,15 @@ def _tag(line: str) -> tuple[str, str]:
     return (match.group(1), match.group(2).strip()) if match else ("", "")
 
 
-def _close(records: list[_Record], parts: list[list[str]]) -> None:
-    if records and parts:
-        record = records[-1]
-        fields = []
-        for (tag, _), lines in zip(record.fields, parts, strict=True):
-            value = lines[0] if len(lines) == 1 else " ".join(p for p in lines if p)
-            fields.append((tag, value))
-            if value:
-                record.by_tag.setdefault(tag, []).append(value)
-        record.fields = fields
+def _closed(record: _Record, parts: list[list[str]]) -> _Record:
+    fields = []
+    for (tag, _), lines in zip(record.fields, parts, strict=True):
+        value = lines[0] if len(lines) == 1 else " ".join(p for p in lines if p)
+        fields.append((tag, value))
+        if value:
+            record.by_tag.setdefault(tag, []).append(value)
+    record.fields = fields
+    return record
 
 
 def _reference(record: _Record) -> ParsedReference:
