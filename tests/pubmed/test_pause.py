@@ -4,6 +4,7 @@ Crossref's goes on; the resume fetches only the PubMed parts that waited. Called
 import uuid
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from references.enrichment import enrich, resume_batch, start_enrichment
 from references.models import EnrichmentBatch, EnrichmentState, Work
@@ -100,3 +101,14 @@ def test_the_time_limit_names_the_sources_asked(settings):
     assert _sources() == "Crossref or PubMed"
     settings.NCBI_ENRICH = False
     assert _sources() == "Crossref"
+
+
+def test_the_command_resumes_a_batch_whose_pubmed_half_alone_is_paused():
+    batch = EnrichmentBatch.objects.create(
+        origin="command", pubmed_paused_at="2026-01-01T00:00Z", pubmed_pause_reason="NCBI down."
+    )
+    call_command("enrich", "--resume", str(batch.pk))
+    batch.refresh_from_db()
+    assert batch.pubmed_paused_at is None and batch.pubmed_pause_reason == ""
+    with pytest.raises(CommandError, match="No paused batch"):
+        call_command("enrich", "--resume", str(batch.pk))

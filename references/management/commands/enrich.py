@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
     def _resume(self, batch_id: int) -> EnrichmentBatch:
         batch = EnrichmentBatch.objects.filter(pk=batch_id).first()
-        if batch is None or batch.state != EnrichmentBatch.State.PAUSED:
+        if batch is None or (batch.state != EnrichmentBatch.State.PAUSED and batch.pubmed_paused_at is None):
             raise CommandError(f"No paused batch #{batch_id}.")
         resume_batch(batch)
         return batch
@@ -55,7 +55,8 @@ class Command(BaseCommand):
             time.sleep(0.5)
         self.stdout.write("")
         if batch.state == EnrichmentBatch.State.PAUSED:
-            raise CommandError(f"{batch.pause_reason} (python manage.py enrich --resume {batch.pk})")
+            reason = batch.pause_reason or f"PubMed is paused: {batch.pubmed_pause_reason}"
+            raise CommandError(f"{reason} (python manage.py enrich --resume {batch.pk})")
         if progress["failed"]:
             self.stdout.write(
                 self.style.WARNING(f"{progress['failed']} works failed; see {batch.get_absolute_url()}")

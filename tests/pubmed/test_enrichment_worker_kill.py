@@ -1,0 +1,91 @@
+"""A worker killed mid-batch loses nothing of PubMed's half: a real worker running sixteen tasks at a time through
+NCBI's shared limit is killed with SIGKILL, another finishes the batch; each work is fetched from PubMed once
+(only the requests in flight at the kill twice) and the local E-utilities server counts no request over the
+limit, with and without an API key."""
+
+import json
+import os
+import signal
+import uuid
+
+import pytest
+
+from config.celery import app as celery_app
+from references.enrichment import start_enrichment
+from references.models import EnrichmentBatch, Work
+from tests.conftest import running_worker, worker_env
+from tests.fakecrossref import FakeCrossref
+from tests.fakencbi import FakeNCBI
+from tests.helpers import ROOT, wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+WORKS = 60
+IN_FLIGHT = 16  # the killed worker's threads: the most requests a kill can leave unfinished
+
+
+@pytest.fixture(scope="module")
+def queue():
+    name, previous = f"pubmed-kill-{uuid.uuid4().hex[:12]}", celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    yield name
+    celery_app.conf.task_default_queue = previous
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.client.delete(name)
+
+
+@pytest.mark.parametrize(("api_key", "rate"), [("", 3), ("test-ncbi-key", 10)], ids=["no-key", "key"])
+def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(queue, django_db_blocker, api_key, rate):
+    with FakeCrossref(rate_limit=10) as crossref, FakeNCBI(rate=3, key_rate=10, latency=(0.02, 0.08)) as ncbi:
+        pmids = ncbi.add_records(WORKS, first_pmid=92_000_001 + 1000 * rate)
+        for pmid in pmids:
+            crossref.add_work(f"10.5555/pubmed.{pmid}", publisher="Killed Press")
+        works = [Work.objects.create(pmid=pmid, title="") for pmid in pmids]
+        with django_db_blocker.unblock():
+            env = worker_env(
+                CROSSREF_BASE_URL=crossref.url,
+                CROSSREF_REDIS_PREFIX=f"test-pubmed-kill-{uuid.uuid4().hex}",
+                NCBI_ENRICH="true",
+                NCBI_BASE_URL=ncbi.url,
+                NCBI_EMAIL="curators@example.org",
+                NCBI_API_KEY=api_key,
+                NCBI_RATE=str(rate),
+                NCBI_REDIS_PREFIX=f"test-pubmed-kill-{uuid.uuid4().hex}",
+                # The killed worker's throttle leases lapse after the timeout and 5 s, not 35 s.
+                NCBI_TIMEOUT="5",
+                CROSSREF_TIMEOUT="5",
+                # A message a killed worker held comes back after seconds instead of an hour.
+                CELERY_VISIBILITY_TIMEOUT="3",
+                CELERY_UNACKED_RESTORE_INTERVAL="1",
+                CELERY_UNACKED_RESTORE_THROTTLE="1",
+            )
+        batch = start_enrichment(works=works, origin=EnrichmentBatch.Origin.COMMAND)
+        threads = ["--pool=threads", f"--concurrency={IN_FLIGHT}"]
+        log = ROOT / "test-pubmed-kill-1.log"
+        with running_worker(queue, env, log_path=log, pool=threads) as first:
+            wait_until(lambda: batch.items.filter(state="done").count() >= 5, timeout=60)
+            os.kill(
+                first.pid, signal.SIGKILL
+            )  # no warm shutdown: its messages are neither acked nor requeued
+            first.wait(timeout=10)
+        assert batch.items.filter(state="pending").exists(), "the batch ended before the kill"
+        assert held_by_the_dead(queue), "the killed worker held no message: nothing was tested"
+        with running_worker(queue, env, log_path=ROOT / "test-pubmed-kill-2.log"):
+            wait_until(lambda: not batch.items.filter(state="pending").exists(), timeout=240)
+
+        states = list(batch.items.values_list("state", flat=True))
+        assert states == ["done"] * WORKS, list(batch.items.exclude(state="done").values("outcome"))
+        filled = Work.objects.filter(pk__in=[w.pk for w in works]).exclude(abstract="")
+        assert filled.filter(publisher="Killed Press", enrichment_state="enriched").count() == WORKS
+        fetches = [ncbi.fetched(pmid) for pmid in pmids]
+        assert min(fetches) == 1 and max(fetches) <= 2, fetches
+        assert sum(fetches) <= WORKS + IN_FLIGHT, fetches
+        assert ncbi.violations == 0
+        assert {r.param("api_key") for r in ncbi.requests} == {api_key}
+
+
+def held_by_the_dead(queue: str) -> bool:
+    """Whether a message of this queue sits unacknowledged in the broker (kombu's `unacked` hash)."""
+    with celery_app.connection_for_write() as connection:
+        held = connection.default_channel.client.hvals("unacked")
+    return any(json.loads(message)[2] == queue for message in held)
