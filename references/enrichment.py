@@ -232,12 +232,16 @@ class Judged:
 def enrich(item_id: int) -> None:
     """Enrich one item's work, once: a redelivered or repeated task finds the item done and stops."""
     item = EnrichmentItem.objects.select_related("batch", "work").filter(pk=item_id).first()
-    if item is None or item.state != Item.PENDING or item.batch.state == EnrichmentBatch.State.PAUSED:
+    if item is None or item.state != Item.PENDING:
+        return
+    if item.batch.state == EnrichmentBatch.State.PAUSED:
+        if item.batch.pause_reason and not item.pubmed_outcome:  # Crossref's half paused: PubMed's goes on
+            PubMedHalf(item.work_id, item.batch_id).run_alone(item_id)
         return
     if item.pubmed_pending:  # Crossref's half was done before PubMed's paused
         PubMedHalf(item.work_id, item.batch_id).resume(item_id, item.outcome)
         return
-    work, pubmed = item.work, PubMedHalf(item.work_id, item.batch_id)
+    work, pubmed = item.work, PubMedHalf(item.work_id, item.batch_id, done=item.pubmed_outcome)
     if work.pmid:  # PubMed first: the DOI it gives lets Crossref fetch the record instead of searching
         pubmed.run()
         work = Work.objects.get(pk=item.work_id)
@@ -268,9 +272,13 @@ class PubMedHalf:
 
     WAITING = "PubMed's part waits for the batch to be resumed."
 
-    def __init__(self, work_id: int, batch_id: int) -> None:
+    FAILED = "PubMed failed:"
+
+    def __init__(self, work_id: int, batch_id: int, *, done: str = "") -> None:
+        """`done`: the outcome of this part when it ran while Crossref's half was paused."""
         self.work_id, self.batch_id = work_id, batch_id
-        self.ran, self.notes, self.failed, self.waiting = False, [], False, False
+        self.ran, self.notes, self.waiting = bool(done), [done] if done else [], False
+        self.failed = done.startswith(self.FAILED)
 
     def wanted(self, work: Work) -> bool:
         return bool(settings.NCBI_ENRICH and (work.pmid or work.doi))
@@ -292,7 +300,14 @@ class PubMedHalf:
             self.waiting = True
         except PubMedError as error:
             self.failed = True
-            self.notes.append(f"PubMed failed: {error.reason}")
+            self.notes.append(f"{self.FAILED} {error.reason}")
+
+    def run_alone(self, item_id: int) -> None:
+        """While Crossref's half is paused: run this part and keep its outcome on the pending item."""
+        self.run()
+        if self.ran and not self.waiting:
+            outcome = " ".join(self.notes)
+            EnrichmentItem.objects.filter(pk=item_id, state=Item.PENDING).update(pubmed_outcome=outcome)
 
     def with_notes(self, outcome: str) -> str:
         return " ".join([outcome, *self.notes])

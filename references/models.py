@@ -563,6 +563,8 @@ class EnrichmentItem(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Crossref's half is done (outcome says how); PubMed's waits for the batch to be resumed.
     pubmed_pending = models.BooleanField(default=False)
+    # PubMed's part ran while Crossref's half was paused; its outcome waits for Crossref's.
+    pubmed_outcome = models.TextField(blank=True)
 
     class Meta:
         ordering = ["pk"]

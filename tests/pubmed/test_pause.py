@@ -112,3 +112,35 @@ def test_the_command_resumes_a_batch_whose_pubmed_half_alone_is_paused():
     assert batch.pubmed_paused_at is None and batch.pubmed_pause_reason == ""
     with pytest.raises(CommandError, match="No paused batch"):
         call_command("enrich", "--resume", str(batch.pk))
+
+
+def test_crossref_down_pauses_crossrefs_half_and_pubmeds_goes_on(settings, ncbi, crossref):
+    settings.CROSSREF_MAX_TRIES = 2
+    settings.CROSSREF_PAUSE_MIN_REQUESTS = 10
+    pmids = ncbi.add_records(8, first_pmid=91_200_001)
+    dois = [f"10.5555/pubmed.{pmid}" for pmid in pmids]
+    for doi in dois:
+        crossref.add_work(doi, publisher="Paused Press")
+    works = [Work.objects.create(doi=doi, title=f"Work {i}") for i, doi in enumerate(dois)]
+    crossref.inject("503", times=10)  # exactly what it takes to pause: Crossref answers again afterwards
+    batch = run_pending(start_enrichment(works=works, origin=EnrichmentBatch.Origin.COMMAND))
+
+    assert batch.state == EnrichmentBatch.State.PAUSED and "Paused by itself" in batch.pause_reason
+    assert batch.pubmed_paused_at is None
+    pending = batch.items.filter(state="pending")
+    went_on = pending.exclude(pubmed_outcome="")
+    assert pending.count() == 4 and went_on.count() == 3, "the item in flight at the pause waits whole"
+    assert all(item.pubmed_outcome.startswith("Filled from PubMed") for item in went_on)
+    assert Work.objects.filter(pk__in=went_on.values("work_id")).exclude(abstract="").count() == 3
+    assert not Work.objects.filter(publisher="Paused Press").exists()
+
+    assert resume_batch(batch) == 4
+    batch = run_pending(batch)
+    assert batch.state == EnrichmentBatch.State.FINISHED
+    resumed = batch.items.filter(work__publisher="Paused Press")
+    assert resumed.count() == 4 and {item.state for item in resumed} == {"done"}
+    assert all("Filled from PubMed" in item.outcome for item in resumed)
+    assert all(ncbi.fetched(pmid) <= 1 for pmid in pmids), "PubMed's parts done in the pause were not redone"
+    assert sum(ncbi.fetched(pmid) for pmid in pmids) == 4, (
+        "the 4 items Crossref failed first got no PubMed part"
+    )
