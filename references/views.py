@@ -292,7 +292,7 @@ def enrichment_batch(request: HttpRequest, pk: int) -> HttpResponse:
 def enrichment_resume(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(EnrichmentBatch, pk=pk)
     resumed = enrichment.resume_batch(batch)
-    messages.success(request, f"Resumed: {resumed} works sent to Crossref again.")
+    messages.success(request, f"Resumed: {resumed} works sent to be enriched again.")
     return redirect(batch)
 
 
