@@ -30,8 +30,9 @@ class Command(BaseCommand):
         batch = import_sources(
             files, user=self._user(user), origin=ImportBatch.Origin.COMMAND, on_item=self._report
         )
-        if settings.ENRICH_AFTER_IMPORT and batch.items.exclude(work=None).exists():
-            self.stdout.write("Crossref enrichment of the imported works and the works they cite is queued.")
+        written = batch.items.filter(outcome__in=[ImportItem.Outcome.CREATED, ImportItem.Outcome.UPDATED])
+        if settings.ENRICH_AFTER_IMPORT and written.exists():
+            self.stdout.write("Enrichment of the imported works and the works they cite is queued.")
         failed = batch.outcome_counts()[ImportItem.Outcome.FAILED]
         if failed:
             raise CommandError(f"{failed} of {len(files)} files failed; nothing of them was written.")
