@@ -75,16 +75,7 @@ def _fill_authors(work: Work, record: CrossrefRecord) -> bool:
         work.replace_contributors(Contributor.Role.AUTHOR, record.authors)
         work.authors_truncated = False
         return True
-    found = [
-        (contributor, person)
-        for contributor, person in zip(current, record.authors, strict=False)
-        if person.orcid
-        and not contributor.orcid
-        and contributor.family.casefold() == person.family.casefold()
-    ]
-    for contributor, person in found:
-        contributor.orcid = person.orcid
-    Contributor.objects.bulk_update([contributor for contributor, _ in found], ["orcid"])
+    work.add_orcids(record.authors)
     return False
 
 

@@ -232,6 +232,21 @@ class Work(models.Model):
             for position, person in enumerate(people, start=1)
         )
 
+    def add_orcids(self, people: Iterable) -> None:
+        """The ORCIDs another source gives for our authors: by position, where the family name is the same
+        and we have none yet."""
+        current = list(self.authors)
+        found = [
+            (contributor, person)
+            for contributor, person in zip(current, people, strict=False)
+            if person.orcid
+            and not contributor.orcid
+            and contributor.family.casefold() == person.family.casefold()
+        ]
+        for contributor, person in found:
+            contributor.orcid = person.orcid
+        Contributor.objects.bulk_update([contributor for contributor, _ in found], ["orcid"])
+
     @property
     def authors(self) -> models.QuerySet[Contributor]:
         return self.contributors.filter(role=Contributor.Role.AUTHOR)

@@ -159,16 +159,7 @@ def _fill_authors(work: Work, people: list[Name]) -> bool:
         work.replace_contributors(Contributor.Role.AUTHOR, [_person(name) for name in people])
         work.authors_truncated = False
         return True
-    found = [
-        (contributor, person)
-        for contributor, person in zip(current, people, strict=False)
-        if person.orcid
-        and not contributor.orcid
-        and contributor.family.casefold() == person.family.casefold()
-    ]
-    for contributor, person in found:
-        contributor.orcid = person.orcid
-    Contributor.objects.bulk_update([contributor for contributor, _ in found], ["orcid"])
+    work.add_orcids(people)
     return False
 
 
