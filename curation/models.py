@@ -127,3 +127,7 @@ def reindex_tags(sender, instance: Annotation, origin=None, **kwargs) -> None:
 def forget_counted_labels(sender, instance: Finding, **kwargs) -> None:
     """Cached facet counts carry the findings' labels: a renamed finding must not show its old one."""
     transaction.on_commit(indexing.next_generation)
+
+
+# Queues live in their own module; Django finds models through this one.
+from .queue_models import Decision, DoneMark, Queue, QueueItem, Resolution  # noqa: E402, F401
