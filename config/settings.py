@@ -264,6 +264,10 @@ NCBI_BACKOFF_CAP_SECONDS = env.float("NCBI_BACKOFF_CAP_SECONDS", default=60)
 # A 429 without Retry-After holds every process back this long (NCBI counts requests per second).
 NCBI_PAUSE_SECONDS = env.float("NCBI_PAUSE_SECONDS", default=1.0)
 NCBI_REDIS_PREFIX = env.str("NCBI_REDIS_PREFIX", default="ncbi")
+# PubMed's half of an enrichment batch fetches its works in groups (one efetch of up to 200 PMIDs), as many
+# groups at once as NCBI_CONCURRENCY, at most this many groups ahead of the works being written.
+NCBI_GROUP_SIZE = env.int("NCBI_GROUP_SIZE", default=200)
+NCBI_GROUPS_AHEAD = env.int("NCBI_GROUPS_AHEAD", default=50)
 
 SHARED_DIR = shared_dir()
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
