@@ -7,11 +7,9 @@ one transaction (imports of records take turns), so what the preview said and wh
 from __future__ import annotations
 
 import datetime
-import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,6 +34,7 @@ from ..models import (
 )
 from ..origins import BLANK
 from ..refparse import parse_reference_list
+from ..refparse.collector import collector_paused
 from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
 from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
 from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
@@ -121,25 +120,12 @@ def read_records(data: bytes, *, file_name: str, format: str | None = None) -> P
 def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordPlan:
     """The preview: what importing the file would do, found without writing anything."""
     sha256 = hashlib.sha256(data).hexdigest()
-    with _collector_paused():
+    with collector_paused():
         parsed = read_records(data, file_name=file_name, format=format)
         plan = RecordPlan(file_name=file_name, sha256=sha256, parsed=parsed)
         plan.imported_as = Search.objects.filter(sha256=sha256).first()
         decide(plan)
     return plan
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a file's records are read and matched: its full passes over the
-    millions of objects they make took a third of the time, and those objects hold no cycles to collect."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def decide(plan: RecordPlan) -> None:
@@ -178,7 +164,7 @@ def import_records(
     with transaction.atomic():
         if known := _take_turn(plan):
             return known
-        with _collector_paused():
+        with collector_paused():
             decide(plan)
             return _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
 
@@ -196,7 +182,7 @@ def import_file(
 ) -> tuple[RecordPlan, Search]:
     """Read, decide and write a file in one go (the command, the worker): decided once, inside the write's
     transaction. The plan says what was done; `plan.imported_as` is set when the file was imported before."""
-    with _collector_paused():
+    with collector_paused():
         plan = RecordPlan(
             file_name=file_name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -208,7 +194,7 @@ def import_file(
         if known := _take_turn(plan):
             plan.imported_as = known
             return plan, known
-        with _collector_paused():
+        with collector_paused():
             decide(plan)
             return plan, _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
 

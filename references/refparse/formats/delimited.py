@@ -65,6 +65,9 @@ _NO_ABSTRACT = "[no abstract available]"
 _SCOPUS_NAME_SPLIT_RE = re.compile(r"(?<=\.),\s+")
 _SCOPUS_ID_RE = re.compile(r"\s*\(\d+\)\s*$")
 _SCOPUS_EID = "2-s2.0-"
+# 'Yagai T.', 'van der Berg A.-B.': the family name, then dotted initials with no space between them.
+_DOTTED_INITIALS_RE = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+")
+_COMMA_RE = re.compile(r"\s*,\s*")
 
 
 def parse_csv(text: str) -> ParsedList:
@@ -95,7 +98,8 @@ def _columns(header: list[str]) -> dict[int, str]:
 
 
 def first_line(text: str) -> str:
-    return text.split("\n", 1)[0].rstrip("\r")
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip("\r")
 
 
 def delimiter_of(header: str) -> str:
@@ -184,6 +188,9 @@ def _authors(values: dict[str, str]) -> list[Name]:
 
 def _family_first(printed: str) -> Name:
     """Scopus prints the family name first even before a full given name ('Janko Wolfgang')."""
+    family, _, initials = printed.rpartition(" ")
+    if family and "," not in family and _DOTTED_INITIALS_RE.fullmatch(initials):
+        return Name(family=family, given=initials)  # the common case, read without the general rules
     name = name_from(printed)
     if "," in printed or name.given.endswith(".") or " " not in printed:
         return name
@@ -215,6 +222,6 @@ def _with_affiliations(names: list[Name], printed: str) -> list[Name]:
 
 
 def _with_affiliation(name: Name, entry: str) -> Name:
-    parts = [part.strip() for part in entry.split(",")]
-    affiliation = ", ".join(parts[2:]) if len(parts) > 2 else ""
+    parts = entry.split(",", 2)
+    affiliation = _COMMA_RE.sub(", ", parts[2].strip()) if len(parts) > 2 else ""
     return Name(family=name.family, given=name.given, orcid=name.orcid, affiliation=affiliation)

@@ -74,4 +74,4 @@ def orcid_from(value: str) -> str:
 
 def split_list(values: Iterable[str], separator: str = ";") -> list[str]:
     """'Leukemia; Infant; ' -> ['Leukemia', 'Infant'], repeated values once."""
-    return unique(clean(part) for value in values for part in value.split(separator))
+    return unique(part.strip() for value in values for part in clean(value).split(separator))
