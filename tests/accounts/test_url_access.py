@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken
-from curation.models import Annotation, Finding
+from curation.models import Annotation, Finding, Queue, QueueItem
 from references.models import (
     DuplicateCandidate,
     EnrichmentBatch,
@@ -111,6 +111,17 @@ DECISIONS: dict[str, Decision] = {
     "references:review-queue": only(200, *CURATORS),
     "references:review-accept": only(405, *CURATORS),
     "references:review-reject": only(405, *CURATORS),
+    # Curation queues: a queue or a work of it that is not the user's is not found (the walkers are assigned
+    # to none; admins see every queue and resolve independent ones).
+    "curation:queue-list": only(200, *CURATORS),
+    "curation:queue-create": only(200, *ADMINS),
+    "curation:queue-detail": Decision({**only(200, *ADMINS).statuses, "curator": 404}),
+    "curation:queue-agreement-csv": Decision({**only(200, *ADMINS).statuses, "curator": 404}),
+    "curation:queue-next": only(404, *CURATORS),
+    "curation:queue-item": only(404, *CURATORS),
+    "curation:queue-decide": only(405, *CURATORS),
+    "curation:queue-done": only(405, *CURATORS),
+    "curation:queue-resolve": Decision({**only(200, *ADMINS).statuses, "curator": 404}),
     # Imports and enrichment.
     "references:import": only(200, *ADMINS),
     "references:import-confirm": only(405, *ADMINS),
@@ -211,6 +222,13 @@ SAMPLE_KEYS = {
     "curation:finding-edit": "finding",
     "curation:finding-delete": "finding",
     "account-token-revoke": "token",
+    "curation:queue-detail": "queue",
+    "curation:queue-agreement-csv": "queue",
+    "curation:queue-next": "queue",
+    "curation:queue-item": "queue_item",
+    "curation:queue-decide": "queue_item",
+    "curation:queue-done": "queue_item",
+    "curation:queue-resolve": "queue_item",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 
@@ -235,7 +253,10 @@ def samples(django_user_model):
     third = Work.objects.create(title="A third work", year=2022)
     finding = Finding.objects.order_by("pk").first()
     owner = django_user_model.objects.create_user("token-owner")
+    queue = Queue.objects.create(name="Sample queue", mode=Queue.Mode.INDEPENDENT)
     return {
+        "queue": queue.pk,
+        "queue_item": QueueItem.objects.create(queue=queue, work=work, position=1).pk,
         "work": work.pk,
         "batch": ImportBatch.objects.create().pk,
         "job": RecordImportJob.objects.create(token="sample-job").pk,
