@@ -44,6 +44,24 @@ def evaluation_set() -> list[dict]:
     return cases
 
 
+def check_set() -> list[dict]:
+    """The same styles printed from the records training reads (AnyStyle core's journal articles and the Scopus
+    sample): a check, for rules written looking at evaluation_set's errors, on records they were not written on.
+    The shipped CRF has seen core's records, though in their own styles and NLM's with a full stop."""
+    from references.refparse.text import train
+
+    rng = random.Random(SEED)
+    with train.core_path().open(encoding="utf-8") as lines:
+        core = [json.loads(line)["fields"] for line in lines]
+    records = [train.core_record(fields, rng) for fields in core] + train.scopus_records(train.scopus_path())
+    cases = []
+    for record in filter(None, records):
+        for style in STYLES:
+            segments = render(record, style, rng)
+            cases.append({"style": style, "raw": printed(segments), "gold": _gold(record, segments)})
+    return cases
+
+
 def _gold(record: Record, segments: list) -> dict[str, str]:
     spans = {label: text for label, text, _ in segments}
     return {

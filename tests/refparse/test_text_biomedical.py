@@ -4,6 +4,7 @@ one-reference-per-line lists."""
 from __future__ import annotations
 
 from references.refparse.text import parse_reference, split_reference_list
+from references.refparse.text.boundary import settle
 from references.refparse.text.lexicon import abbreviate, is_abbreviation
 from references.refparse.text.tokens import tokenize
 
@@ -71,3 +72,61 @@ def test_ltwa_lexicon() -> None:
     assert abbreviate("Blood") == "Blood"
     assert is_abbreviation("toxicol") and is_abbreviation("exp")
     assert not is_abbreviation("leukemia")
+
+
+NO_FULL_STOP = [
+    (
+        "Smith J, Jones T. Subclonal mutations drive relapse in acute leukemia Nucleic Acids Res "
+        "2020;48:921-33.",
+        "Subclonal mutations drive relapse in acute leukemia",
+        "Nucleic Acids Res",
+    ),
+    (
+        "Ortiz A, Lee B. Coral reef communities in the Gulf of California, Mexico Geofis Int. 2003;42:467-75.",
+        "Coral reef communities in the Gulf of California, Mexico",
+        "Geofis Int",
+    ),
+    (
+        "Barz MJ, Hof J. Thiopurine resistance in relapsed leukemia PLoS One. 2020;15(3):e0229911.",
+        "Thiopurine resistance in relapsed leukemia",
+        "PLoS One",
+    ),
+    (
+        "Fischberg S, Motamed S. Pratique de la spirométrie au cabinet du médecin, Rev Med Suisse 2009;5: 1882-9",
+        "Pratique de la spirométrie au cabinet du médecin",
+        "Rev Med Suisse",
+    ),
+    (
+        "J.-S. Pang and S. A. Gabriel, NE/SQP: A robust algorithm for the nonlinear complementarity problem, "
+        "Math. Programming, 60 (1993), pp. 295-337.",
+        "NE/SQP: A robust algorithm for the nonlinear complementarity problem",
+        "Math. Programming",
+    ),
+]
+
+
+def test_title_and_journal_cut_where_no_full_stop_parts_them() -> None:
+    for raw, title, journal in NO_FULL_STOP:
+        parsed = parse_reference(raw)
+        assert (parsed.title, parsed.container_title) == (title, journal), raw
+
+
+def test_settle_keeps_a_title_that_ends_in_a_name() -> None:
+    # After a preposition the capitalised run starts with the title's own words; an acronym starts the journal.
+    assert settle("Stock dynamics of bluefish in the Black Sea ICES J", "Mar Sci") == (
+        "Stock dynamics of bluefish in the Black Sea",
+        "ICES J Mar Sci",
+    )
+    assert settle("Developmental toxicology of arsenic Hum Exp", "Toxicol") == (
+        "Developmental toxicology of arsenic",
+        "Hum Exp Toxicol",
+    )
+    assert settle("Arsenic and toxicology", "in rats Toxicol Lett") == (
+        "Arsenic and toxicology in rats",
+        "Toxicol Lett",
+    )
+    # A title in title case gives no clue: the CRF's cut stays.
+    assert settle("Ontologies in Computer Science", "Didactica Mathematica") == (
+        "Ontologies in Computer Science",
+        "Didactica Mathematica",
+    )

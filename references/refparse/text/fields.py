@@ -16,7 +16,7 @@ from ..records import (
     WEB_PAGE,
     ParsedReference,
 )
-from .lexicon import is_journal_word
+from .boundary import LINK_WORDS, settle
 from .names import parse_names
 from .tokens import Token
 
@@ -47,7 +47,6 @@ _REPORT_RE = re.compile(
 )
 _ROLE_LEAD_RE = re.compile(r"^\s*(?:editors?|eds?|\(eds?\.?\))[.,:]\s+", re.IGNORECASE)
 _EDGE_PUNCTUATION = " ,;:/"
-_LINK_WORDS = frozenset(("of", "and", "&", "the", "in", "for", "on"))
 NOT_A_REFERENCE = "this line does not look like a reference"
 
 
@@ -76,7 +75,9 @@ def build_reference(raw: str, spans: dict[str, str]) -> ParsedReference:
     reference.location = _tidy(spans.get("location", ""))
     _apply_identifiers(reference, raw)
     vancouver = _VANCOUVER_RE.search(raw)
+    block_start = -1
     if vancouver and (vancouver.group("issue") or vancouver.group("pages")):
+        block_start = vancouver.start()
         _apply_vancouver(reference, vancouver)
         reference.container_title = _cut_before(raw, reference.container_title, vancouver.start())
         _move_prose_to_title(reference)
@@ -84,38 +85,32 @@ def build_reference(raw: str, spans: dict[str, str]) -> ParsedReference:
         _apply_spans(reference, spans, raw)
     if ";" in reference.container_title and not (reference.volume or reference.pages):
         _publisher_from_container(reference)
-    _settle_title_journal(reference, raw)
+    _settle_title_journal(reference, raw, block_start)
     reference.work_type = guess_work_type(reference, spans)
     return reference
 
 
-def _settle_title_journal(reference: ParsedReference, raw: str) -> None:
+def _settle_title_journal(reference: ParsedReference, raw: str, block_start: int) -> None:
     """Where no full stop ends the title ('… developmental toxicology Hum Exp Toxicol 2019;38:590'), the CRF
-    may cut inside the journal's name: capitalised journal words ending a sentence-case title go to the
-    journal, lower-case words starting the journal go back to the title."""
+    may cut inside the journal's name, or read the journal as the title's end when a Vancouver block follows:
+    boundary.settle cuts again. Nothing but link words ('in', 'of') may stand between the two."""
     title, journal = reference.title, reference.container_title
-    title_end = raw.find(title) + len(title)
-    journal_start = raw.find(journal, title_end)
-    if (
-        not (title and journal)
-        or title_end < len(title)
-        or journal_start < 0
-        or raw[title_end:journal_start].strip()
-    ):
+    title_start = raw.find(title) if title and not title.endswith(("?", "!")) else -1
+    if title_start < 0:
         return
-    words, moved = title.split(), []
-    while len(words) > 2 and (
-        words[-1] in _LINK_WORDS or (words[-1][:1].isupper() and is_journal_word(words[-1]))
-    ):
-        moved.insert(0, words.pop())
-    while moved and moved[0] in _LINK_WORDS:
-        words.append(moved.pop(0))
-    if moved and sum(word[:1].islower() and word not in _LINK_WORDS for word in words) >= 2:
-        reference.title, journal = " ".join(words), " ".join([*moved, journal])
-    head = journal.split()
-    while len(head) > 1 and head[0][:1].islower() and head[0] not in _LINK_WORDS:
-        reference.title = f"{reference.title} {head.pop(0)}"
-    reference.container_title = " ".join(head)
+    title_end = title_start + len(title)
+    journal_start = raw.find(journal, title_end) if journal else -1
+    if journal_start >= 0:
+        gap = raw[title_end:journal_start].split()
+    elif not journal and block_start >= title_end and not raw[title_end:block_start].strip(" .,;:"):
+        gap = []
+    else:
+        return
+    # A comma ends a title in many styles, and NLM's block may follow ('…, Rev Med Suisse 2009;5:1882');
+    # but the CRF also cuts at a comma inside the title ('…, Mexico Geofis Int. 2003;42:467').
+    if all(word in LINK_WORDS or (word == "," and block_start >= 0) for word in gap):
+        title, journal = settle(" ".join([title, *gap]).replace(" ,", ","), journal)
+        reference.title, reference.container_title = _tidy_title(title), journal
 
 
 def _publisher_from_container(reference: ParsedReference) -> None:

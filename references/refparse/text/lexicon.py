@@ -1,7 +1,6 @@
 """Journal title words and their ISO 4 / NLM abbreviations, from the LTWA shipped in ltwa.tsv (see its head).
 
-The CRF reads `is_abbreviation` as a feature ('Hum', 'Exp', 'Toxicol' begin a journal, not end a title);
-training uses `abbreviate` to print full journal names the NLM way ('Journal of Clinical Oncology' ->
+boundary.py reads `is_abbreviation` ('Rev', 'Hum', 'Toxicol' begin a journal, not end a title); training uses `abbreviate` to print full journal names the NLM way ('Journal of Clinical Oncology' ->
 'J Clin Oncol').
 """
 

@@ -85,7 +85,7 @@ def training_sequences(path: Path, biomedical: bool = False) -> Iterator[tuple[l
         yield from _sequence(vancouver_segments(record["fields"], rng))
     if not biomedical:
         return
-    styled = [_core_record(record["fields"], rng) for record in records] + _scopus_records(scopus_path())
+    styled = [core_record(record["fields"], rng) for record in records] + scopus_records(scopus_path())
     for record in styled:
         for style in _two_styles(rng) if record else ():
             yield from _sequence([[label, text] for label, text, _ in render(record, style, rng)])
@@ -100,7 +100,7 @@ def _two_styles(rng: random.Random) -> list[str]:
     return ["vancouver, no full stop after title", rng.choice([s for s in STYLES if "no full stop" not in s])]
 
 
-def _core_record(fields: dict[str, list[str]], rng: random.Random) -> Record | None:
+def core_record(fields: dict[str, list[str]], rng: random.Random) -> Record | None:
     first = {label: values[0] for label, values in fields.items()}
     if not all(first.get(name) for name in ("author", "title", "journal", "date", "volume", "pages")):
         return None
@@ -115,7 +115,7 @@ def _core_record(fields: dict[str, list[str]], rng: random.Random) -> Record | N
     )
 
 
-def _scopus_records(path: Path) -> list[Record | None]:
+def scopus_records(path: Path) -> list[Record | None]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [
