@@ -1,15 +1,18 @@
 """Exports of database searches become works of the library: read, plan (the preview), write, index.
 
 The plan decides, record by record, whether it is a new work, a sure duplicate of a work in the library or of
-an earlier record of the file, or a possible duplicate for a curator. Writing re-checks the library inside
-one transaction (imports of records take turns), so what the preview said and what is written agree."""
+an earlier record of the file, or a possible duplicate for a curator. Writing decides again inside one
+transaction (imports of records take turns), so what the preview said and what is written agree.
+
+A file is read, decided and written a batch of records at a time: an import holds one batch of records, not
+the file's, and the plan keeps counts, problems and a few examples, not the records."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,16 +36,23 @@ from ..models import (
     Work,
 )
 from ..origins import BLANK
-from ..refparse import parse_reference_list
 from ..refparse.collector import collector_paused
-from ..refparse.records import ParsedList, ParsedReference, Problem, Unreadable
+from ..refparse.records import ParsedReference, Problem, Unreadable
+from ..refparse.streaming import RecordStream, stream_records
 from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
 from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
 
-Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total
+Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total (an estimate)
 
 ADDED, MERGED, IN_FILE, POSSIBLE = "added", "merged", "in-file", "possible"
+BATCH = 2_000  # records read, decided and written at a time
+EXAMPLES = 50  # sure and possible duplicates a plan keeps whole, for the preview to name
 _LOCK = 7_413_001  # the advisory lock that makes imports of records take turns
+_NOT_RECORDS = (
+    "this is not an export of records (PubMed, RIS, BibTeX, CSL-JSON, Web of Science, Scopus CSV, EndNote XML, "
+    "Ovid or a DOI/PMID list); a reference list belongs to the work that cites it: "
+    "manage.py import_references FILE --into WORK."
+)
 
 
 class RecordsRefused(ValueError):
@@ -70,103 +80,109 @@ class Decision:
 
 @dataclass
 class RecordPlan:
+    """What a file's records come to: counts, problems and the first duplicates, without the records."""
+
     file_name: str
     sha256: str
-    parsed: ParsedList
-    decisions: list[Decision] = field(default_factory=list)
+    format: str = ""
+    decided: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    unreadable: list[Problem] = field(default_factory=list)  # records left out: they could not be read
+    record_problems: list[Problem] = field(default_factory=list)
+    examples: dict[str, list[Decision]] = field(default_factory=lambda: {MERGED: [], POSSIBLE: []})
     imported_as: Search | None = None  # this very file was imported before
 
+    def add(self, decisions: list[Decision]) -> None:
+        for decision in decisions:
+            self.outcomes[decision.outcome] += 1
+            self.record_problems.extend(decision.reference.problems)
+            shown = self.examples.get(decision.outcome)
+            if shown is not None and len(shown) < EXAMPLES:
+                shown.append(decision)
+        self.decided += len(decisions)
+
     def count(self, outcome: str) -> int:
-        return sum(decision.outcome == outcome for decision in self.decisions)
+        return self.outcomes[outcome]
 
     @property
     def problems(self) -> list[Problem]:
-        return [*self.parsed.problems, *(p for d in self.decisions for p in d.reference.problems)]
+        return [*self.unreadable, *self.record_problems]
 
     def summary(self) -> dict[str, object]:
         """What --json prints and the preview shows."""
         return {
             "file": self.file_name,
-            "format": self.parsed.format,
-            "records": len(self.decisions) + len(self.parsed.problems),
+            "format": self.format,
+            "records": self.decided + len(self.unreadable),
             "new": self.count(ADDED) + self.count(POSSIBLE),
             "merged": self.count(MERGED),
             "duplicates_in_file": self.count(IN_FILE),
             "possible_duplicates": self.count(POSSIBLE),
-            "skipped": len(self.parsed.problems),
+            "skipped": len(self.unreadable),
             "problems": [str(problem) for problem in self.problems],
             "outcome": "unchanged" if self.imported_as else "planned",
         }
 
 
-def read_records(data: bytes, *, file_name: str, format: str | None = None) -> ParsedList:
-    """A file's records, or RecordsRefused saying why it cannot be read."""
+def open_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordStream:
+    """A file's records, to be read; RecordsRefused saying why when they cannot be."""
     try:
-        text = decode_page(data).text
-        parsed = parse_reference_list(text, format=format)
+        stream = stream_records(decode_page(data).text, format=format)
     except (PageRejected, Unreadable) as refusal:
         raise RecordsRefused(f"{file_name}: {refusal}") from refusal
-    if parsed.format == "text":
-        raise RecordsRefused(
-            f"{file_name}: this is not an export of records (PubMed, RIS, BibTeX, CSL-JSON, Web of Science, "
-            "Scopus CSV, EndNote XML, Ovid or a DOI/PMID list); a reference list belongs to the work that "
-            "cites it: manage.py import_references FILE --into WORK."
-        )
-    if not parsed.references:
-        raise RecordsRefused(f"{file_name}: no record could be read ({parsed.format}).")
-    return parsed
+    if stream.format == "text":
+        raise RecordsRefused(f"{file_name}: {_NOT_RECORDS}")
+    return stream
+
+
+def _batches(stream: RecordStream, file_name: str) -> Iterator[list[ParsedReference]]:
+    """A file cut short is found only when reading reaches the cut."""
+    try:
+        yield from stream.batches(BATCH)
+    except Unreadable as refusal:
+        raise RecordsRefused(f"{file_name}: {refusal}") from refusal
+
+
+class _Decider:
+    """Each record's outcome against the library as it is now and the file's earlier records, in file order,
+    a batch at a time."""
+
+    def __init__(self) -> None:
+        self.in_file, self.position = Seen(), 0
+
+    def __call__(self, refs: list[ParsedReference]) -> list[Decision]:
+        all_keys = [record_keys(ref) for ref in refs]
+        library, decisions = library_for(refs, all_keys), []
+        for ref, keys in zip(refs, all_keys, strict=True):
+            self.position += 1
+            ids = identifiers(ref)
+            decision = Decision(self.position, ref, keys=keys)
+            earlier, close_in_file = self.in_file.find(ids, keys)
+            known, close = library.find(ids, keys)
+            if earlier:
+                decision.outcome, decision.match = IN_FILE, earlier
+            elif known:
+                decision.outcome, decision.match = MERGED, known
+            elif close or close_in_file:
+                decision.outcome, decision.possible = POSSIBLE, [*close, *close_in_file]
+            self.in_file.add(ids, keys, None, self.position)
+            decisions.append(decision)
+        return decisions
 
 
 def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordPlan:
     """The preview: what importing the file would do, found without writing anything."""
-    sha256 = hashlib.sha256(data).hexdigest()
+    plan = RecordPlan(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     with collector_paused():
-        parsed = read_records(data, file_name=file_name, format=format)
-        plan = RecordPlan(file_name=file_name, sha256=sha256, parsed=parsed)
-        plan.imported_as = Search.objects.filter(sha256=sha256).first()
-        decide(plan)
+        stream = open_records(data, file_name=file_name, format=format)
+        plan.format = stream.format
+        plan.imported_as = Search.objects.filter(sha256=plan.sha256).first()
+        decide = _Decider()
+        for refs in _batches(stream, file_name):
+            plan.add(decide(refs))
+        plan.unreadable = stream.problems
+    _check_read(plan)
     return plan
-
-
-def decide(plan: RecordPlan) -> None:
-    """Each record's outcome against the library as it is now and the file's earlier records."""
-    refs = plan.parsed.references
-    all_keys = [record_keys(ref) for ref in refs]
-    library, in_file = library_for(refs, all_keys), Seen()
-    plan.decisions = []
-    for position, (ref, keys) in enumerate(zip(refs, all_keys, strict=True), start=1):
-        ids = identifiers(ref)
-        decision = Decision(position, ref, keys=keys)
-        earlier, close_in_file = in_file.find(ids, keys)
-        known, close = library.find(ids, keys)
-        if earlier:
-            decision.outcome, decision.match = IN_FILE, earlier
-        elif known:
-            decision.outcome, decision.match = MERGED, known
-        elif close or close_in_file:
-            decision.outcome, decision.possible = POSSIBLE, [*close, *close_in_file]
-        in_file.add(ids, keys, None, position)
-        plan.decisions.append(decision)
-
-
-def import_records(
-    plan: RecordPlan,
-    *,
-    details: SearchDetails,
-    user: AbstractBaseUser | None,
-    origin: str,
-    accept_losses: bool = False,
-    progress: Progress | None = None,
-) -> Search:
-    """Write a plan made earlier (a preview): all of it or nothing, decided again against the library as it
-    is now. Unreadable records are left out only when the user accepted it."""
-    _check_losses(plan, accept_losses)
-    with transaction.atomic():
-        if known := _take_turn(plan):
-            return known
-        with collector_paused():
-            decide(plan)
-            return _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
 
 
 def import_file(
@@ -180,31 +196,40 @@ def import_file(
     accept_losses: bool = False,
     progress: Progress | None = None,
 ) -> tuple[RecordPlan, Search]:
-    """Read, decide and write a file in one go (the command, the worker): decided once, inside the write's
-    transaction. The plan says what was done; `plan.imported_as` is set when the file was imported before."""
-    with collector_paused():
-        plan = RecordPlan(
-            file_name=file_name,
-            sha256=hashlib.sha256(data).hexdigest(),
-            parsed=read_records(data, file_name=file_name, format=format),
-        )
-    (progress or _quiet)("read", len(plan.parsed.references), len(plan.parsed.references))
+    """Read, decide and write a file (the command, the worker): all of it or nothing, decided inside the
+    write's transaction. Unreadable records are left out only when the user accepted it. The plan says what
+    was done; `plan.imported_as` is set when the file was imported before."""
+    plan = RecordPlan(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    stream = open_records(data, file_name=file_name, format=format)
+    plan.format, plan.unreadable = stream.format, stream.problems
     _check_losses(plan, accept_losses)
     with transaction.atomic():
         if known := _take_turn(plan):
             plan.imported_as = known
             return plan, known
         with collector_paused():
-            decide(plan)
-            return plan, _write(plan, details=details, user=user, origin=origin, progress=progress or _quiet)
+            writer = _Writer(plan, details=details, user=user, origin=origin)
+            for refs in _batches(stream, file_name):
+                writer.write(refs)
+                _check_losses(plan, accept_losses)
+                total = max(stream.expected, plan.decided)
+                (progress or _quiet)("read", plan.decided, total)
+                (progress or _quiet)("write", plan.decided, total)
+            _check_read(plan)
+            return plan, writer.finish()
 
 
 def _check_losses(plan: RecordPlan, accept_losses: bool) -> None:
-    if plan.parsed.problems and not accept_losses:
+    if plan.unreadable and not accept_losses:
         raise RecordsRefused(
-            f"{plan.file_name}: {len(plan.parsed.problems)} records could not be read and would be left out; "
+            f"{plan.file_name}: {len(plan.unreadable)} records could not be read and would be left out; "
             "accept leaving them out to import the rest."
         )
+
+
+def _check_read(plan: RecordPlan) -> None:
+    if not plan.decided:
+        raise RecordsRefused(f"{plan.file_name}: no record could be read ({plan.format}).")
 
 
 def _take_turn(plan: RecordPlan) -> Search | None:
@@ -219,33 +244,48 @@ def _quiet(stage: str, done: int, total: int) -> None:
     pass
 
 
-def _write(
-    plan: RecordPlan,
-    *,
-    details: SearchDetails,
-    user: AbstractBaseUser | None,
-    origin: str,
-    progress: Progress,
-) -> Search:
-    batch = ImportBatch.objects.create(kind=ImportBatch.Kind.RECORDS, origin=origin, created_by=user)
-    search = _search(plan, batch, details)
-    new = _create_works(plan, progress)
-    filled = _merge_into_library(plan)
-    targets = _targets(plan, new)
-    hits = {}  # once per work: a record repeated in the file, or two merged into one work, count once
-    for decision in plan.decisions:
-        hits.setdefault(targets[decision.position], _hit(search, decision, targets[decision.position]))
-    copy_rows(SearchHit, _HIT_COLUMNS, hits.values())
-    _propose_duplicates(plan, targets, search)
-    touched = {*new.values(), *filled}
-    indexing.refresh(touched)
-    indexing.refresh(set(targets.values()) - touched, text=False)  # found again: "Found by" and is_source
-    _record_item(plan, batch, search)
-    batch.mark_finished()
-    if settings.ENRICH_AFTER_IMPORT and new:
-        start_enrichment(works=sorted(new.values()), origin=EnrichmentBatch.Origin.IMPORT, user=user)
-    progress("write", len(plan.decisions), len(plan.decisions))
-    return search
+class _Writer:
+    """Writes a file's records a batch at a time inside the import's transaction, remembering across batches
+    only the work each record became and the works the search has found."""
+
+    def __init__(
+        self, plan: RecordPlan, *, details: SearchDetails, user: AbstractBaseUser | None, origin: str
+    ) -> None:
+        self.plan, self.user, self.decide = plan, user, _Decider()
+        self.batch = ImportBatch.objects.create(kind=ImportBatch.Kind.RECORDS, origin=origin, created_by=user)
+        self.search = _search(plan, self.batch, details)
+        self.targets: dict[int, int] = {}  # record position -> the work it ended as
+        self.found: set[int] = (
+            set()
+        )  # works with a hit: a record repeated, or two merged into one, count once
+        self.new: list[int] = []
+
+    def write(self, refs: list[ParsedReference]) -> None:
+        decisions = self.decide(refs)
+        self.plan.add(decisions)
+        new = _create_works(decisions, self.plan.file_name)
+        filled = _merge_into_library(decisions, self.plan.file_name)
+        for decision in decisions:
+            self.targets[decision.position] = _target(decision, new, self.targets)
+        hits = []
+        for decision in decisions:
+            if (work_id := self.targets[decision.position]) not in self.found:
+                self.found.add(work_id)
+                hits.append(_hit(self.search, decision, work_id))
+        copy_rows(SearchHit, _HIT_COLUMNS, hits)
+        _propose_duplicates(decisions, self.targets, self.search)
+        touched = {*new.values(), *filled}
+        indexing.refresh(touched)
+        indexing.refresh({self.targets[d.position] for d in decisions} - touched, text=False)  # "Found by"
+        self.new.extend(new.values())
+
+    def finish(self) -> Search:
+        _count(self.search, self.plan)
+        _record_item(self.plan, self.batch, self.search)
+        self.batch.mark_finished()
+        if settings.ENRICH_AFTER_IMPORT and self.new:
+            start_enrichment(works=sorted(self.new), origin=EnrichmentBatch.Origin.IMPORT, user=self.user)
+        return self.search
 
 
 def _search(plan: RecordPlan, batch: ImportBatch, details: SearchDetails) -> Search:
@@ -258,14 +298,28 @@ def _search(plan: RecordPlan, batch: ImportBatch, details: SearchDetails) -> Sea
         reported=details.reported,
         file_name=plan.file_name,
         sha256=plan.sha256,
-        file_format=plan.parsed.format,
-        records=len(plan.decisions) + len(plan.parsed.problems),
-        added=plan.count(ADDED) + plan.count(POSSIBLE),
-        merged=plan.count(MERGED),
-        duplicates_in_file=plan.count(IN_FILE),
-        possible_duplicates=plan.count(POSSIBLE),
-        skipped=len(plan.parsed.problems),
-        problems=[str(problem) for problem in plan.problems],
+        file_format=plan.format,
+    )
+
+
+def _count(search: Search, plan: RecordPlan) -> None:
+    """The search's counts, once the whole file is written."""
+    summary = plan.summary()
+    search.records, search.merged = summary["records"], summary["merged"]
+    search.added = summary["new"]
+    search.duplicates_in_file = summary["duplicates_in_file"]
+    search.possible_duplicates = summary["possible_duplicates"]
+    search.skipped, search.problems = summary["skipped"], summary["problems"]
+    search.save(
+        update_fields=[
+            "records",
+            "added",
+            "merged",
+            "duplicates_in_file",
+            "possible_duplicates",
+            "skipped",
+            "problems",
+        ]
     )
 
 
@@ -294,9 +348,9 @@ def work_values(ref: ParsedReference) -> dict[str, object]:
     }
 
 
-def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
+def _create_works(decisions: list[Decision], file_name: str) -> dict[int, int]:
     """The new works, by the position of the record that brought each."""
-    fresh = [d for d in plan.decisions if d.outcome in (ADDED, POSSIBLE)]
+    fresh = [d for d in decisions if d.outcome in (ADDED, POSSIBLE)]
     values = [work_values(decision.reference) for decision in fresh]
     now, works = timezone.now(), []
     for decision, fields, pk in zip(fresh, values, reserve_ids(Work, len(fresh)), strict=True):
@@ -304,7 +358,6 @@ def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
         work.title_key, work.first_author_key = decision.keys.title, decision.keys.first_author  # as decided
         works.append(work)
     copy_objects(Work, works)
-    progress("write", len(works), len(plan.decisions))
     copy_rows(
         Contributor,
         _CONTRIBUTOR_COLUMNS,
@@ -315,7 +368,7 @@ def _create_works(plan: RecordPlan, progress: Progress) -> dict[int, int]:
         ),
     )
     # Some twelve origins a work, all alike but for the work and the field: each written as one line.
-    same = copy_line((FieldOrigin.Source.IMPORT.value, plan.file_name, now))
+    same = copy_line((FieldOrigin.Source.IMPORT.value, file_name, now))
     copy_lines(
         FieldOrigin,
         ("work_id", "field", "source", "detail", "recorded_at"),
@@ -337,9 +390,9 @@ def _contributor_row(work_id: int, position: int, name) -> tuple:
     return (work_id, Contributor.Role.AUTHOR.value, position, name.family, name.given, printed, name.orcid)
 
 
-def _merge_into_library(plan: RecordPlan) -> list[int]:
+def _merge_into_library(decisions: list[Decision], file_name: str) -> list[int]:
     """Sure duplicates fill what their work lacks; nothing a curator set, nothing present, is overwritten."""
-    merging = {d.match.work_id: d for d in plan.decisions if d.outcome == MERGED}
+    merging = {d.match.work_id: d for d in decisions if d.outcome == MERGED}
     if not merging:
         return []
     kept: dict[int, set[str]] = defaultdict(set)
@@ -375,7 +428,7 @@ def _merge_into_library(plan: RecordPlan) -> list[int]:
                     work=work,
                     field=name,
                     source=FieldOrigin.Source.IMPORT,
-                    detail=plan.file_name,
+                    detail=file_name,
                     recorded_at=now,
                 )
                 for name in changed
@@ -420,17 +473,13 @@ def _update_works(works: list[Work], names: list[str], batch: int = 1000) -> Non
             )
 
 
-def _targets(plan: RecordPlan, new: dict[int, int]) -> dict[int, int]:
-    """The work each record ends as."""
-    targets: dict[int, int] = {}
-    for decision in plan.decisions:
-        if decision.outcome in (ADDED, POSSIBLE):
-            targets[decision.position] = new[decision.position]
-        elif decision.outcome == MERGED:
-            targets[decision.position] = decision.match.work_id
-        else:
-            targets[decision.position] = targets[decision.match.record]
-    return targets
+def _target(decision: Decision, new: dict[int, int], targets: dict[int, int]) -> int:
+    """The work a record ends as."""
+    if decision.outcome in (ADDED, POSSIBLE):
+        return new[decision.position]
+    if decision.outcome == MERGED:
+        return decision.match.work_id
+    return targets[decision.match.record]
 
 
 _HIT_COLUMNS = ("search_id", "work_id", "position", "outcome", "method", "score")
@@ -451,10 +500,10 @@ def _hit(search: Search, decision: Decision, work_id: int) -> tuple:
     )
 
 
-def _propose_duplicates(plan: RecordPlan, targets: dict[int, int], search: Search) -> None:
+def _propose_duplicates(decisions: list[Decision], targets: dict[int, int], search: Search) -> None:
     """Possible duplicates go to the curators' queue; a pair decided before (either way) is left alone."""
     candidates = {}
-    for decision in plan.decisions:
+    for decision in decisions:
         for match in decision.possible if decision.outcome == POSSIBLE else ():
             other = match.work_id if match.work_id is not None else targets[match.record]
             if other != targets[decision.position]:
@@ -477,6 +526,6 @@ def _record_item(plan: RecordPlan, batch: ImportBatch, search: Search) -> None:
             f"{summary['merged']} merged, {summary['duplicates_in_file']} duplicates within the file, "
             f"{summary['possible_duplicates']} possible duplicates, {summary['skipped']} left out."
         ),
-        reference_count=len(plan.decisions),
+        reference_count=plan.decided,
         problems=summary["problems"],
     )

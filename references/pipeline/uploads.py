@@ -86,7 +86,7 @@ class RecordPreview:
 
     @property
     def unreadable(self) -> int:
-        return len(self.plan.parsed.problems) if self.importable else 0
+        return len(self.plan.unreadable) if self.importable else 0
 
 
 Preview = SourcePlan | RecordPreview
@@ -115,14 +115,13 @@ def preview_records(data: bytes, *, file_name: str, format: str) -> RecordPrevie
         plan = plan_records(data, file_name=file_name, format=format)
     except RecordsRefused as refusal:
         return RecordPreview(file_name, format, message=str(refusal))
-    preview = RecordPreview(file_name, plan.parsed.format, data=data, plan=plan)
+    preview = RecordPreview(file_name, plan.format, data=data, plan=plan)
     if plan.imported_as:
         search = plan.imported_as
         preview.message = (
             f"Already imported as the search “{search.label}” (#{search.pk}); nothing would change."
         )
-    merged = [d for d in plan.decisions if d.outcome == MERGED][:SHOWN]
-    possible = [d for d in plan.decisions if d.outcome == POSSIBLE][:SHOWN]
+    merged, possible = plan.examples[MERGED][:SHOWN], plan.examples[POSSIBLE][:SHOWN]
     matches = {d.position: [d.match] for d in merged} | {d.position: d.possible for d in possible}
     works = Work.objects.only("title", "year", "doi").in_bulk(
         {m.work_id for found in matches.values() for m in found if m.work_id}

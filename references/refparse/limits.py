@@ -20,11 +20,12 @@ _ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 def within_limits(parsed: ParsedList) -> ParsedList:
     """The list with every reference's out-of-bound identifiers left out and said so."""
     for reference in parsed.references:
-        _check(reference)
+        check_limits(reference)
     return parsed
 
 
-def _check(ref: ParsedReference) -> None:
+def check_limits(ref: ParsedReference) -> None:
+    """Leave out the reference's out-of-bound identifiers, with a problem saying so."""
     entry = ref.label or (ref.title[:60] if ref.title else "")
     if len(ref.doi) > DOI_MAX_LENGTH:
         ref.problems.append(

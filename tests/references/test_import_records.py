@@ -233,3 +233,50 @@ def test_unreadable_records_need_the_loss_accepted(tmp_path):
     assert not Work.objects.exists()
     assert run(path)["skipped"] == 1 and Work.objects.count() == 1
     assert Search.objects.get().problems and SearchHit.objects.count() == 1
+
+
+def test_records_read_a_batch_at_a_time_come_to_what_one_batch_gives(tmp_path, monkeypatch):
+    """Duplicates within the file, sure merges and possible duplicates that span batches decide as in one."""
+    from references.pipeline import records
+
+    known = {
+        "PMID": "17658395",
+        "TI": "A treatment protocol for infants with ALL.",
+        "AU": "Pieters R",
+        "DP": "2007",
+    }
+    close = "A treatment protocol for infants younger than {} year with acute lymphoblastic leukaemia{}"
+    base = {"AU": ["Schrappe M"], "DP": "2009", "JT": "Lancet"}
+    file = tmp_path / "export.nbib"
+    file.write_text(
+        medline(
+            {"PMID": "1", "TI": close.format("1", ": an observational study"), **base},
+            {"PMID": "2", "TI": "Blinatumomab after relapse.", "AU": "Doe J", "DP": "2020"},
+            {**known, "PMID": "17658395"},
+            {"PMID": "3", "TI": close.format("one", " and a randomised trial"), **base},
+            {"PMID": "2", "TI": "Blinatumomab after relapse.", "AU": "Doe J", "DP": "2020"},
+        )
+    )
+    (tmp_path / "library.nbib").write_text(medline({**known, "AB": "An abstract."}))
+    run(tmp_path / "library.nbib")
+    monkeypatch.setattr(records, "BATCH", 2)
+    planned = run(file, "--dry-run")
+    summary = run(file)
+    assert (
+        summary["new"],
+        summary["merged"],
+        summary["duplicates_in_file"],
+        summary["possible_duplicates"],
+    ) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert {k: v for k, v in summary.items() if k not in ("outcome", "search")} == {
+        k: v for k, v in planned.items() if k != "outcome"
+    }
+    search = Search.objects.get(file_name="export.nbib")
+    assert search.records == 5 and search.added == 3 and search.hits.count() == 4
+    assert DuplicateCandidate.objects.get().found_by == search
+    assert Work.objects.count() == 4

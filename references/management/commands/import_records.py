@@ -85,8 +85,10 @@ class Command(BaseCommand):
 
     def _progress_bar(self):
         def draw(stage: str, done: int, total: int) -> None:
+            if stage != "write":  # a file is read and written a batch at a time: one bar says both
+                return
             filled = int(30 * done / total) if total else 30
-            sys.stderr.write(f"\r{stage:6} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+            sys.stderr.write(f"\rimport [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} records")
             if done >= total:
                 sys.stderr.write("\n")
 

@@ -51,7 +51,12 @@ class _Record:
 
 
 def parse_medline(text: str) -> ParsedList:
-    return ParsedList(format="medline", references=[_reference(record) for record in _records(text)])
+    return ParsedList(format="medline", references=list(iter_medline(text)))
+
+
+def iter_medline(text: str) -> Iterator[ParsedReference]:
+    """The records one at a time, as the file is read."""
+    return (_reference(record) for record in _records(text))
 
 
 def _records(text: str) -> Iterator[_Record]:

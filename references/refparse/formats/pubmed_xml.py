@@ -6,6 +6,7 @@ several microseconds, and a record has a hundred fields to read."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -36,14 +37,19 @@ _ORCID_RE = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 
 
 def parse_pubmed_xml(text: str) -> ParsedList:
+    return ParsedList(format="pubmed-xml", references=list(iter_pubmed_xml(text)))
+
+
+def iter_pubmed_xml(text: str) -> Iterator[ParsedReference]:
+    """The records one at a time, as the file is read; a file that is not PubMed XML is refused at once."""
     if (root := root_name(text)) not in ROOTS:
         raise Unreadable(
             f"This does not look like PubMed XML: its root element is <{root}>, not <PubmedArticleSet>."
         )
-    parsed = ParsedList(format="pubmed-xml")
-    for record in records(text, _RECORDS, what="PubMed XML"):
-        parsed.references.append(_book(record) if record.tag == "PubmedBookArticle" else _article(record))
-    return parsed
+    return (
+        _book(record) if record.tag == "PubmedBookArticle" else _article(record)
+        for record in records(text, _RECORDS, what="PubMed XML")
+    )
 
 
 def _article(record: etree._Element) -> ParsedReference:
