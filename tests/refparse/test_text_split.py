@@ -96,3 +96,16 @@ def test_noise_suffixes_are_removed() -> None:
 def test_empty_input() -> None:
     assert split_reference_list("") == []
     assert split_reference_list("\n \n") == []
+
+
+def test_one_per_line_list_with_a_few_numbered_lines_keeps_its_lines() -> None:
+    # '(16)' and '(17)' begin two references of a one-per-line list: they do not make it a numbered list.
+    lines = [
+        f"Author{index} A, Other B. A study of leukemia number {index} in infants. Blood. 20{index:02d};1:2-9."
+        for index in range(1, 13)
+    ]
+    lines[3] = f"(16) {lines[3]}"
+    lines[8] = f"(17) {lines[8]}"
+    found = split_reference_list("\n".join(lines))
+    assert [line for line, _, _ in found] == list(range(1, 13))
+    assert [raw for _, _, raw in found] == lines

@@ -35,7 +35,7 @@ def split_reference_list(text: str) -> list[tuple[int, str, str]]:
     """(1-based start line, printed label or '', reference string) for each reference in a pasted list."""
     lines = [(number, _drop_noise(clean(line))) for number, line in enumerate(text.splitlines(), start=1)]
     numbered = _numbered(lines)
-    if len(numbered) >= _MIN_NUMBERED:
+    if len(numbered) >= _MIN_NUMBERED and not _incidental(numbered, lines):
         items = numbered
     else:
         items = [(start, "", parts) for start, parts in _unnumbered(lines)]
@@ -62,6 +62,18 @@ def _numbered(lines: list[Line]) -> list[tuple[int, str, list[str]]]:
         # PubMed's copied page prints '1.' before every item of its ordered lists.
         return [(number, str(position), parts) for position, (number, _, parts) in enumerate(items, start=1)]
     return items
+
+
+def _incidental(numbered: list[tuple[int, str, list[str]]], lines: list[Line]) -> bool:
+    """A one-per-line list where a few references happen to begin '(16)', '(17)': far more lines that are
+    whole references of their own begin no number. A wrapped numbered list has few such lines."""
+    starts = {number for number, _, _ in numbered}
+    whole = sum(
+        1
+        for number, line in lines
+        if number not in starts and _STARTS_REFERENCE_RE.match(line) and _looks_whole(line)
+    )
+    return whole > 2 * len(numbered)
 
 
 def _continues(items: list[tuple[int, str, list[str]]], label: str) -> bool:
