@@ -105,6 +105,37 @@ NO_FULL_STOP = [
 ]
 
 
+def test_title_words_read_as_the_journal_or_a_place_go_back_to_the_title() -> None:
+    # 'Thailand?' and 'of Thailand.' end the title, not begin the journal; 'New Zealand:' is no place here.
+    cases = [
+        (
+            "Hajisamae W, Tekman EL (2014) Do habitat and month affect shrimp assemblage in a shallow bay, "
+            "Thailand? Raffles Bulletin of Zoology 62:107.",
+            "Do habitat and month affect shrimp assemblage in a shallow bay, Thailand?",
+            "Raffles Bulletin of Zoology",
+        ),
+        (
+            "Soe L, Toth OA, et al. Feeding habits and the occurrence of anthropogenic debris in the stomach "
+            "content of marine fish from Pattani Bay, Gulf of Thailand. Biology. 2021 Oct;11:331.",
+            "Feeding habits and the occurrence of anthropogenic debris in the stomach content of marine fish "
+            "from Pattani Bay, Gulf of Thailand",
+            "Biology",
+        ),
+        (
+            "Jellyman MK, Willis BA, et al. Movements of shortfinned eels, Anguilla australis, in Lake Ellesmere, "
+            "New Zealand: results from mark-recapture studies and sonic tracking. New Zealand Journal of Marine "
+            "and Freshwater Research. 1996;30:371.",
+            "Movements of shortfinned eels, Anguilla australis, in Lake Ellesmere, New Zealand: results from "
+            "mark-recapture studies and sonic tracking",
+            "New Zealand Journal of Marine and Freshwater Research",
+        ),
+    ]
+    for raw, title, journal in cases:
+        parsed = parse_reference(raw)
+        assert (parsed.title, parsed.container_title) == (title, journal), raw
+    assert parse_reference(cases[2][0]).location == ""
+
+
 def test_title_and_journal_cut_where_no_full_stop_parts_them() -> None:
     for raw, title, journal in NO_FULL_STOP:
         parsed = parse_reference(raw)

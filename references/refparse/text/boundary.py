@@ -41,6 +41,11 @@ def settle(title: str, journal: str) -> tuple[str, str]:
     return " ".join(words[:start]), " ".join(words[start:])
 
 
+def holds_a_sentence_end(journal: str) -> bool:
+    """'Thailand? Raffles Bull Zool', 'of Thailand. Biology': the title's last words ended up in the journal."""
+    return any(word.endswith(("?", "!")) or _ends_sentence(word) for word in journal.split()[:-1])
+
+
 def _after_title_words(words: list[str], start: int, crf_start: int) -> int:
     """The journal's start in a run that begins with the title's own words: the CRF's cut inside the run,
     else the run's first word if it is an ISO 4 abbreviation ('Rev Med Suisse'), else the word after it.
@@ -67,7 +72,17 @@ def _run_start(words: list[str]) -> int:
 
 def _journal_word(word: str) -> bool:
     # Not ending in a comma or colon: 'Attention, Perception, & Psychophysics' is lost, '…, Mexico' is not.
-    return word in LINK_WORDS or (_capitalised(word) and not word.endswith(_INNER_PUNCTUATION))
+    if word in LINK_WORDS:
+        return True
+    return _capitalised(word) and not word.endswith(_INNER_PUNCTUATION) and not _ends_sentence(word)
+
+
+def _ends_sentence(word: str) -> bool:
+    """'Thailand.', 'LOCARNA.' end the title; 'Res.', 'J.', 'R.J.H.' are abbreviations inside a name."""
+    bare = word[:-1]
+    if not word.endswith(".") or len(bare) <= 3 or "." in bare:
+        return False
+    return not is_abbreviation(bare.lower())
 
 
 def _sentence_case(words: list[str]) -> bool:

@@ -16,7 +16,7 @@ from ..records import (
     WEB_PAGE,
     ParsedReference,
 )
-from .boundary import LINK_WORDS, settle
+from .boundary import LINK_WORDS, holds_a_sentence_end, settle
 from .names import parse_names
 from .tokens import Token
 
@@ -52,6 +52,9 @@ NOT_A_REFERENCE = "this line does not look like a reference"
 
 def segments(raw: str, tokens: list[Token], labels: list[str]) -> dict[str, str]:
     """The first span of each label, as printed; consecutive tokens with one label form a span."""
+    if end := _title_resumes(labels):
+        begin = labels.index("title")
+        labels = [*labels[:begin], *["title"] * (end + 1 - begin), *labels[end + 1 :]]
     spans: dict[str, str] = {}
     start = 0
     for index in range(1, len(tokens) + 1):
@@ -59,6 +62,24 @@ def segments(raw: str, tokens: list[Token], labels: list[str]) -> dict[str, str]
             spans.setdefault(labels[start], raw[tokens[start].start : tokens[index - 1].end])
             start = index
     return spans
+
+
+# A title goes on past these when the CRF takes a few of its words for a place or a date ('…, in Lake
+# Ellesmere, New Zealand: results from …'); any other label ends it.
+_INSIDE_TITLE = frozenset(("title", "location", "date", "note", "publisher"))
+
+
+def _title_resumes(labels: list[str]) -> int:
+    """The last title token when title tokens come back after a short run of other labels, else 0."""
+    if "title" not in labels:
+        return 0
+    last = index = labels.index("title")
+    while index < len(labels) and labels[index] in _INSIDE_TITLE:
+        if labels[index] == "title":
+            last = index
+        index += 1
+    interrupted = any(label != "title" for label in labels[labels.index("title") : last])
+    return last if interrupted else 0
 
 
 def build_reference(raw: str, spans: dict[str, str]) -> ParsedReference:
@@ -108,9 +129,10 @@ def _settle_title_journal(reference: ParsedReference, raw: str, block_start: int
         return
     # A comma ends a title in many styles, and NLM's block may follow ('…, Rev Med Suisse 2009;5:1882');
     # but the CRF also cuts at a comma inside the title ('…, Mexico Geofis Int. 2003;42:467').
-    if all(word in LINK_WORDS or (word == "," and block_start >= 0) for word in gap):
+    comma_ok = block_start >= 0 or holds_a_sentence_end(journal)
+    if all(word in LINK_WORDS or (word == "," and comma_ok) for word in gap):
         title, journal = settle(" ".join([title, *gap]).replace(" ,", ","), journal)
-        reference.title, reference.container_title = _tidy_title(title), journal
+        reference.title, reference.container_title = _tidy_title(title), _tidy_container(journal)
 
 
 def _publisher_from_container(reference: ParsedReference) -> None:
