@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from hashlib import sha256
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline
 from django.core.cache import caches
 from django.db import connection, models
-from django.db.models import Count
+from django.db.models import Count, Window
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -88,47 +91,132 @@ class Counts:
     searches: dict[int, int] = field(default_factory=dict)  # works by search id, labelled after the cache
 
 
+@dataclass(frozen=True)
+class FirstPages:
+    """The ids of a selection's first pages in one order, and how many works it holds."""
+
+    ids: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A cached value with what the index was when it was made (see references.indexing)."""
+
+    value: object
+    generation: int
+    changes: int
+    made: float  # time.time()
+
+
+class Remembered:
+    """What the cache holds for one selection (its counts) and one order of it (its first pages), read in one
+    round trip. A value made before the last change from a request or a command is not used; one made before
+    changes from workers only is used for STALE_SECONDS after it was made, and `as_of` says when."""
+
+    def __init__(self, *, key: str, order_key: str, size: int) -> None:
+        self.keys = {"counts": _key(f"counts:{key}"), "pages": _key(f"pages:{size}:{order_key}")}
+        self.generation, self.changes = indexing.state()
+        found = caches["facets"].get_many(list(self.keys.values()))
+        self.kept = {name: self._usable(found.get(key)) for name, key in self.keys.items()}
+
+    def _usable(self, kept: Kept | None) -> Kept | None:
+        if not isinstance(kept, Kept) or kept.generation != self.generation:
+            return None
+        if kept.changes == self.changes or time.time() - kept.made <= stale_seconds():
+            return kept
+        return None
+
+    @property
+    def counts(self) -> Counts | None:
+        kept = self.kept["counts"]
+        return kept.value if kept else None
+
+    @property
+    def first_pages(self) -> FirstPages | None:
+        kept = self.kept["pages"]
+        return kept.value if kept else None
+
+    @property
+    def as_of(self) -> datetime | None:
+        """When the oldest value shown was made, if the library has changed since; else None."""
+        stale = [kept.made for kept in self.kept.values() if kept and kept.changes != self.changes]
+        return datetime.fromtimestamp(min(stale), tz=UTC) if stale else None
+
+    def keep(self, name: str, value: object, *, made: float) -> None:
+        """Store a value made from the index as it was at `made` (read before the query that made it)."""
+        kept = Kept(value, self.generation, self.changes, made)
+        caches["facets"].set(self.keys[name], kept)
+        self.kept[name] = kept
+
+
+def stale_seconds() -> int:
+    return getattr(settings, "FACETS_STALE_SECONDS", 60)
+
+
 def facet_counts(
     selection: models.QuerySet[IndexedWork],
     *,
-    key: str,
+    remembered: Remembered,
     findings: dict[str, int],
     searches: dict[int, str] | None = None,
 ) -> Counts:
-    """The selection's size and facets, kept until the index next changes. `key` names the selection (the
-    filters, without sort or page), so that paging, sorting and a colleague's identical view reuse counts
-    that cost a pass over every chosen row. `findings` is the vocabulary, label to id; `searches` the
-    searches' labels by id (read here when not given)."""
+    """The selection's size and facets, from the cache or counted now (a pass over every chosen row) and
+    kept, so that paging, sorting and a colleague's identical view reuse them. `findings` is the vocabulary,
+    label to id; `searches` the searches' labels by id (read here when not given)."""
     if selection.query.is_empty():
         return Counts(0, {})
-    counts = _remembered(
-        f"counts-by-search:{key}", lambda: _count(selection, {pk: label for label, pk in findings.items()})
-    )
+    counts = remembered.counts
+    if counts is None:
+        made = time.time()
+        counts = _count(selection, {pk: label for label, pk in findings.items()})
+        remembered.keep("counts", counts, made=made)
+    return labelled(counts, searches)
+
+
+def labelled(counts: Counts, searches: dict[int, str] | None = None) -> Counts:
+    """The counts with the "Found by" facet named by the searches' labels as they are now."""
     if not counts.searches:
         return counts
     labels = searches if searches is not None else dict(Search.objects.values_list("pk", "label"))
     return replace(counts, facets={**counts.facets, "search": _found_by(counts.searches, labels)})
 
 
-def page_ids(selection: models.QuerySet[IndexedWork], *, key: str, number: int, size: int) -> list[int]:
-    """The ids on page `number` of the ordered selection. The first pages of a selection in one order
-    (`key`) are read together and kept like the counts: paging on, or coming back, costs no new search."""
+def first_pages(
+    selection: models.QuerySet[IndexedWork], *, remembered: Remembered, size: int, searching: bool
+) -> FirstPages:
+    """The first FIRST_PAGES pages of ids of the ordered selection and its size, from the cache or read now.
+    A search reads both in one pass (its order needs every match ranked anyway); a list without words
+    counts apart, so that its order can come straight from an index."""
+    if selection.query.is_empty():
+        return FirstPages([], 0)
+    pages = remembered.first_pages
+    if pages is None:
+        made = time.time()
+        limit = FIRST_PAGES * size
+        if searching:
+            rows = list(selection.annotate(total=Window(Count("pk"))).values_list("pk", "total")[:limit])
+            pages = FirstPages([pk for pk, _ in rows], rows[0][1] if rows else 0)
+        else:
+            counts = remembered.counts
+            total = counts.total if counts else selection.order_by().count()
+            pages = FirstPages(list(selection.values_list("pk", flat=True)[:limit]), total)
+        remembered.keep("pages", pages, made=made)
+    return pages
+
+
+def page_ids(
+    selection: models.QuerySet[IndexedWork], pages: FirstPages, *, number: int, size: int
+) -> list[int]:
+    """The ids on page `number`: from the first pages when among them, else read directly."""
     if number > FIRST_PAGES:
         return list(selection.values_list("pk", flat=True)[(number - 1) * size : number * size])
-    first = _remembered(
-        f"pages:{size}:{key}", lambda: list(selection.values_list("pk", flat=True)[: FIRST_PAGES * size])
-    )
-    return first[(number - 1) * size : number * size]
+    return pages.ids[(number - 1) * size : number * size]
 
 
-def _remembered(key: str, compute):
-    """compute(), or what it gave for this key since the index last changed."""
-    cache_key = f"{indexing.generation()}:{sha256(key.encode()).hexdigest()}"
-    value = caches["facets"].get(cache_key)
-    if value is None:
-        value = compute()
-        caches["facets"].set(cache_key, value)
-    return value
+def _key(name: str) -> str:
+    """Per database (test runs and benchmarks share one Redis), hashed: a selection may be long."""
+    return f"{connection.settings_dict['NAME']}:{sha256(name.encode()).hexdigest()}"
 
 
 def _count(selection: models.QuerySet[IndexedWork], labels: dict[int, str]) -> Counts:

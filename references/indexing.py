@@ -1,13 +1,21 @@
 """Keeping the search index (IndexedWork, IndexedText) in step with the works: every write that changes what the list page searches,
-filters or counts calls `refresh` for the works it touched, inside its own transaction."""
+filters or counts calls `refresh` for the works it touched, inside its own transaction.
+
+Two counters tell the list page's cache (references.browse) what changed since it counted. A change made in
+a request or a command (a curator's tag, a merge, an import from the shell) raises the generation: counts
+made before it are not shown again. A change made by a Celery worker (an enrichment, an import uploaded on
+the web: thousands of small commits) only raises the change count: counts made before it may be shown for a
+bounded time, saying when they were made, so that a busy library does not make every view a first view."""
 
 from collections.abc import Iterable
 
+from celery import current_task
 from django.core.cache import caches
 from django.db import connection, transaction
 
-# Raised after every committed change to the index: cached facet counts name the generation they counted.
+# Raised after every committed change from a request or a command; the other after each from a worker.
 _GENERATION = "index-generation"
+_CHANGES = "index-changes"
 
 # What a work's row holds; the vector's weights rank the title first, then keywords and people, then the
 # journal and the abstract. Names are stemmed as queries are, so "Pieters" is found. Rows and vectors take
@@ -84,19 +92,44 @@ def rebuild() -> None:
 
 
 def generation() -> int:
-    return caches["facets"].get(_GENERATION, 0)
+    return caches["facets"].get(_counter(_GENERATION), 0)
+
+
+def state() -> tuple[int, int]:
+    """The generation and the count of workers' changes, read together."""
+    names = (_counter(_GENERATION), _counter(_CHANGES))
+    found = caches["facets"].get_many(names)
+    return found.get(names[0], 0), found.get(names[1], 0)
 
 
 def _run(statements: tuple[str, ...], params: dict) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)
-    transaction.on_commit(next_generation)
+    transaction.on_commit(next_change if _in_worker() else next_generation)
+
+
+def _in_worker() -> bool:
+    return bool(current_task) and current_task.request.id is not None
 
 
 def next_generation() -> None:
     """After the commit, not before: a count made meanwhile from the old rows is filed under the old
     generation, which nobody asks for once this one is raised."""
-    cache = caches["facets"]
-    cache.add(_GENERATION, 0, timeout=None)
-    cache.incr(_GENERATION)
+    _raise(_GENERATION)
+
+
+def next_change() -> None:
+    """A worker's change, committed: counts made before it may still be shown for a while (see browse)."""
+    _raise(_CHANGES)
+
+
+def _raise(name: str) -> None:
+    cache, key = caches["facets"], _counter(name)
+    cache.add(key, 0, timeout=None)
+    cache.incr(key)
+
+
+def _counter(name: str) -> str:
+    """Per database: test runs and benchmarks with databases of their own share one Redis."""
+    return f"{name}:{connection.settings_dict['NAME']}"

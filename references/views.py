@@ -9,7 +9,17 @@ from curation.reading import reading_view
 
 from . import crossref_answers, enrichment
 from .access import back_to, library_readers, members_with
-from .browse import Counts, describe_page, facet_counts, kept_filters, page_ids, with_links
+from .browse import (
+    Counts,
+    FirstPages,
+    Remembered,
+    describe_page,
+    facet_counts,
+    first_pages,
+    kept_filters,
+    page_ids,
+    with_links,
+)
 from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
@@ -62,20 +72,33 @@ reviewer_required = members_with(REVIEW_PERMISSION)
 PAGE_SIZE = 25
 
 
+FACETS_NOW = "counts"  # ?counts=now: the facets in the page itself (browsers without JavaScript ask for it)
+
+
 @library_readers
 def work_list(request: HttpRequest) -> HttpResponse:
+    """The list: its results and count at once; the facets too when cached, else they follow (htmx asks for
+    them with the same query string, and the target "facets")."""
     form = WorkFilterForm(request.GET)
     if form.renamed_findings():  # send an old link on to the address that names the findings as they are now
         current = request.GET.copy()
         current.setlist("finding", form.cleaned_data["finding"])
         return redirect(f"{request.path}?{current.urlencode()}")
-    counts, ids = Counts(0, {}), []
+    if request.htmx and request.htmx.target == "facets":
+        return _facets(request, form)
+    counts, pages, as_of = Counts(0, {}), FirstPages([], 0), None
     if form.is_valid():
         selection = form.selection()
-        counts = facet_counts(selection, key=form.selection_key(), findings=form.finding_ids)
-    page = Paginator(range(counts.total), PAGE_SIZE).get_page(request.GET.get("page"))
-    if counts.total:
-        ids = page_ids(selection, key=form.order_key(), number=page.number, size=PAGE_SIZE)
+        remembered = Remembered(key=form.selection_key(), order_key=form.order_key(), size=PAGE_SIZE)
+        if remembered.counts is not None or request.GET.get(FACETS_NOW) == "now":
+            counts = facet_counts(selection, remembered=remembered, findings=form.finding_ids)
+        else:
+            counts = None
+        text = form.cleaned_data["q"].strip()
+        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, searching=bool(text))
+        as_of = remembered.as_of
+    page = Paginator(range(pages.total), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = page_ids(selection, pages, number=page.number, size=PAGE_SIZE) if pages.total else []
     page.object_list = _works_in_order(ids)
     describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "")
     shared = request.GET.copy()
@@ -83,12 +106,24 @@ def work_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "facets": with_links(request.GET, counts.facets),
+        "facets": with_links(request.GET, counts.facets) if counts is not None else None,
+        "as_of": as_of,
         "kept_filters": kept_filters(request.GET),
         "selection": shared.urlencode(),
         "finding_labels": list(form.finding_ids),
     }
     return render(request, "references/work_list.html", context)
+
+
+def _facets(request: HttpRequest, form: WorkFilterForm) -> HttpResponse:
+    """The facets alone, counted now unless cached: what the list page's placeholder is replaced by."""
+    facets, as_of = Counts(0, {}).facets, None
+    if form.is_valid():
+        remembered = Remembered(key=form.selection_key(), order_key=form.order_key(), size=PAGE_SIZE)
+        counts = facet_counts(form.selection(), remembered=remembered, findings=form.finding_ids)
+        facets, as_of = counts.facets, remembered.as_of
+    context = {"facets": with_links(request.GET, facets), "as_of": as_of}
+    return render(request, "references/partials/_facets.html", context)
 
 
 def _works_in_order(pks: list[int]) -> list[Work]:

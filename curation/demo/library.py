@@ -23,13 +23,13 @@ from .text import (
     ENRICHMENT,
     JOURNAL_WEIGHTS,
     JOURNALS,
-    KEYWORDS,
-    MESH,
     WORK_TYPES,
     Person,
     Topic,
     make_abstract,
     make_authors,
+    make_keywords,
+    make_mesh,
     make_title,
     make_topic,
     random_year,
@@ -46,6 +46,7 @@ DEMO_MODELS = (Work, Contributor, SourceDocument, Annotation, HISTORY, Citation)
 BATCH = 5_000
 COPY_ROWS = 50_000
 VECTOR_CHUNK = 10_000
+TAGGED = 0.5  # of the works whose abstract names a finding
 
 
 def demo_documents() -> models.QuerySet[SourceDocument]:
@@ -102,8 +103,8 @@ class Generator:
             "year": year,
             "work_type": work_type,
             "abstract": abstract,
-            "keywords": rng.sample(KEYWORDS, rng.randint(3, 6)) if rng.random() < 0.6 else [],
-            "mesh_terms": sorted(rng.sample(MESH, rng.randint(5, 12))) if rng.random() < 0.4 else [],
+            "keywords": make_keywords(rng, topic) if rng.random() < 0.6 else [],
+            "mesh_terms": make_mesh(rng, topic) if rng.random() < 0.4 else [],
             "title_key": title_key(title),
             "first_author_key": family_key(authors[0].family),
             **self._container(work_type, year),
@@ -203,17 +204,18 @@ class Generator:
         }
 
     def annotations(self, work: DemoWork) -> Iterator[dict[str, object]]:
-        """Accepted tags on ~30% of works, a few rejected or suggested ones; evidence from the abstract."""
+        """Accepted tags on about half the works that name a finding (a third of all), a few rejected or
+        suggested ones; evidence from the abstract."""
         roll = self.rng.random()
-        if not work.abstract or roll >= 0.38:
+        if not work.abstract or roll >= TAGGED + 0.12:
             return
         first = suggestions(self.matcher, {"abstract": work.abstract})
         labels = list(first)
         self.rng.shuffle(labels)
-        if roll < 0.30:
+        if roll < TAGGED:
             chosen = [(label, Annotation.State.ACCEPTED) for label in labels[: self.rng.randint(1, 3)]]
         else:
-            state = Annotation.State.REJECTED if roll < 0.33 else Annotation.State.SUGGESTED
+            state = Annotation.State.REJECTED if roll < TAGGED + 0.05 else Annotation.State.SUGGESTED
             chosen = [(label, state) for label in labels[:1]]
         for label, state in chosen:
             mention = first[label]

@@ -1,4 +1,8 @@
-"""Titles, abstracts, authors and journals of synthetic papers about infant and relapsed ALL."""
+"""Titles, abstracts, authors and journals of synthetic papers about childhood, infant and relapsed ALL.
+
+Term frequencies follow the literature rather than the vocabulary: a paper names the findings it is about
+and otherwise speaks in general terms, so most findings turn up in a few percent of the works, relapse and
+chemotherapy in about a quarter, and "leukemia" in nearly all (see PREVALENCE)."""
 
 from __future__ import annotations
 
@@ -116,9 +120,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "MLL-AF4",
         "MLL-AF9",
         "MLL-ENL",
-        "MLL-rearranged leukemia",
     ),
-    "CD10-negative": ("lack of CD10 expression", "CD10-negative immunophenotype", "pro-B immunophenotype"),
+    "CD10-negative": (
+        "lack of CD10 expression",
+        "a CD10-negative immunophenotype",
+        "a pro-B immunophenotype",
+    ),
     "lineage switch": ("lineage switch", "lineage conversion", "myeloid switch", "lineage plasticity"),
     "HSCT": (
         "allogeneic hematopoietic stem cell transplantation (HSCT)",
@@ -154,22 +161,53 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "MRD": ("minimal residual disease (MRD)", "MRD", "measurable residual disease", "end-of-induction MRD"),
     "CNS involvement": ("CNS involvement", "central nervous system involvement", "CNS3 status"),
     "infant": ("infants", "infants younger than one year", "infants under one year of age", "neonates"),
+    "relapse": ("relapse", "relapse", "disease recurrence"),
+    "refractory disease": ("refractory disease", "relapsed or refractory disease", "r/r disease"),
+    "Interfant protocol": ("Interfant-99", "Interfant-06"),
 }
-KMT2A_ADJECTIVES = ("KMT2A-rearranged", "MLL-rearranged", "KMT2A-r", "MLL-r", "t(4;11)-positive")
-RELAPSE_ADJECTIVES = ("relapsed", "relapsed or refractory", "relapsed/refractory", "first-relapse", "r/r")
-OLDER_POPULATIONS = ("children", "children and adolescents", "paediatric patients", "young patients")
-OTHER_GENETICS = ("IKZF1 deletion", "hypodiploidy", "TP53 alteration", "NT5C2 mutation", "CREBBP mutation")
-REFRACTORY = (
-    "relapsed or refractory disease",
-    "a second or later relapse",
-    "refractory disease",
-    "r/r disease",
+
+# How often a paper is about each finding (the share of works naming it, when it exists), and by how much
+# that changes for papers on relapse or on KMT2A-r. Relapse and infants are drawn first (see make_topic).
+PREVALENCE: dict[str, float] = {
+    "chemotherapy": 0.26,
+    "MRD": 0.07,
+    "HSCT": 0.05,
+    "CNS involvement": 0.03,
+    "radiotherapy": 0.025,
+    "immunotherapy": 0.03,
+    "targeted therapy": 0.015,
+    "blinatumomab": 0.012,
+    "CAR-T": 0.01,
+    "inotuzumab ozogamicin": 0.006,
+    "venetoclax": 0.005,
+    "menin inhibitor": 0.002,
+    "DOT1L inhibitor": 0.001,
+    "lineage switch": 0.002,
+}
+AFTER_RELAPSE = {
+    "HSCT": 3.5,
+    "blinatumomab": 4,
+    "CAR-T": 4,
+    "inotuzumab ozogamicin": 4,
+    "venetoclax": 3,
+    "immunotherapy": 2,
+}
+WITH_KMT2A = {"menin inhibitor": 15, "DOT1L inhibitor": 15, "lineage switch": 15}
+THERAPIES = (
+    "chemotherapy",
+    "HSCT",
+    "radiotherapy",
+    "immunotherapy",
+    "targeted therapy",
+    "blinatumomab",
+    "inotuzumab ozogamicin",
+    "CAR-T",
+    "venetoclax",
+    "menin inhibitor",
+    "DOT1L inhibitor",
 )
-# HSCT is not among them: most templates name it in a slot of its own ({hsct}).
-# First year a therapy turns up in the synthetic literature.
-THERAPY_SINCE = {
-    "chemotherapy": 1990,
-    "radiotherapy": 1990,
+# First year a finding turns up in the synthetic literature; papers on it grow for six years after.
+SINCE = {
     "immunotherapy": 2000,
     "targeted therapy": 2004,
     "blinatumomab": 2008,
@@ -179,157 +217,215 @@ THERAPY_SINCE = {
     "venetoclax": 2016,
     "menin inhibitor": 2019,
 }
-PROTOCOLS = (
-    "Interfant-99",
-    "Interfant-06",
-    "ALL-REZ BFM 2002",
-    "IntReALL SR 2010",
-    "COG AALL0631",
-    "UKALL R3",
+RELAPSED_SHARE = 0.26
+INFANT_SHARE = {WorkType.CASE_REPORT: 0.3}
+INFANT_DEFAULT = 0.055
+
+POPULATIONS = ("children", "children and adolescents", "paediatric patients", "young patients", "adolescents")
+OTHER_GENETICS = (
+    "IKZF1 deletion",
+    "hypodiploidy",
+    "TP53 alteration",
+    "ETV6-RUNX1 fusion",
+    "high hyperdiploidy",
 )
-NOVEL = ("blinatumomab", "inotuzumab ozogamicin", "tisagenlecleucel", "revumenib", "venetoclax")
+PROTOCOLS = (
+    "AIEOP-BFM ALL 2009",
+    "COG AALL0232",
+    "UKALL 2003",
+    "NOPHO ALL2008",
+    "DCOG ALL-11",
+    "ALLTogether1",
+)
+RELAPSE_PROTOCOLS = ("ALL-REZ BFM 2002", "IntReALL SR 2010", "COG AALL0433", "UKALL R3")
 DESIGNS = ("retrospective cohort study", "prospective phase 2 trial", "multicentre registry study")
 KEYWORDS = (
     "Acute lymphoblastic leukemia",
-    "Infant",
     "Childhood ALL",
-    "KMT2A",
-    "MLL",
-    "Relapse",
-    "Minimal residual disease",
-    "Hematopoietic stem cell transplantation",
-    "Blinatumomab",
-    "Immunotherapy",
-    "CAR T cells",
     "Prognosis",
-    "Chemotherapy",
-    "Menin inhibitor",
-    "Transplant",
     "Survival",
+    "Risk stratification",
+    "Toxicity",
+    "Pharmacogenomics",
+    "Late effects",
+    "Genomics",
+    "B-cell precursor ALL",
+    "Asparaginase",
+    "Supportive care",
 )
+FINDING_KEYWORDS = {
+    "relapse": "Relapse",
+    "chemotherapy": "Chemotherapy",
+    "HSCT": "Hematopoietic stem cell transplantation",
+    "MRD": "Minimal residual disease",
+    "infant": "Infant",
+    "KMT2A-r": "KMT2A",
+    "blinatumomab": "Blinatumomab",
+    "immunotherapy": "Immunotherapy",
+    "CAR-T": "CAR T cells",
+    "menin inhibitor": "Menin inhibitor",
+    "venetoclax": "Venetoclax",
+    "inotuzumab ozogamicin": "Inotuzumab ozogamicin",
+}
 MESH = (
     "Humans",
-    "Infant",
-    "Infant, Newborn",
     "Child",
     "Child, Preschool",
+    "Adolescent",
     "Male",
     "Female",
     "Precursor Cell Lymphoblastic Leukemia-Lymphoma / therapy",
     "Precursor Cell Lymphoblastic Leukemia-Lymphoma / genetics",
-    "Myeloid-Lymphoid Leukemia Protein / genetics",
-    "Histone-Lysine N-Methyltransferase / genetics",
-    "Hematopoietic Stem Cell Transplantation",
-    "Recurrence",
-    "Neoplasm, Residual",
-    "Antineoplastic Combined Chemotherapy Protocols / therapeutic use",
     "Treatment Outcome",
     "Retrospective Studies",
     "Prognosis",
     "Survival Rate",
-    "Immunotherapy, Adoptive",
 )
+FINDING_MESH = {
+    "infant": ("Infant", "Infant, Newborn"),
+    "KMT2A-r": (
+        "Myeloid-Lymphoid Leukemia Protein / genetics",
+        "Histone-Lysine N-Methyltransferase / genetics",
+    ),
+    "HSCT": ("Hematopoietic Stem Cell Transplantation",),
+    "relapse": ("Recurrence",),
+    "MRD": ("Neoplasm, Residual",),
+    "chemotherapy": ("Antineoplastic Combined Chemotherapy Protocols / therapeutic use",),
+    "CAR-T": ("Immunotherapy, Adoptive",),
+}
 
-# --- Sentence and title templates; {slots} are filled by _Slots --------------------------------------------
+# --- Sentence and title templates; {slots} are filled by _Slots, {this} names the finding a sentence is on --
+# Only the finding sentences and titles name vocabulary terms; the general ones name none.
 
-TITLES = {
+GENERAL_TITLES = {
     WorkType.JOURNAL_ARTICLE: (
-        "Outcome of {pop} with {gen_adj}acute lymphoblastic leukemia treated with {tx}",
-        "{Tx} for {rel_adj}{gen_adj}acute lymphoblastic leukaemia in {pop}: a {design}",
-        "Prognostic impact of {resp} in {pop} with {gen_adj}ALL",
-        "{Tx} versus {tx2} in {pop} with {rel_adj}ALL: results of the {protocol} study",
-        "Risk factors for relapse after {hsct} in {pop} with acute lymphoblastic leukemia",
+        "Outcome of {pop} with acute lymphoblastic leukemia treated on the {protocol} protocol",
+        "Prognostic impact of {gen} in {pop} with ALL",
         "{Gen} in {pop} with acute lymphoblastic leukemia: clinical features and outcome",
-        "Long-term follow-up of {pop} with {gen_adj}ALL after {tx}",
-        "Real-world experience with {tx} in {rel_adj}paediatric ALL",
-        "{Resp} before {hsct} predicts survival in {rel_adj}ALL",
+        "Long-term follow-up of {pop} with {rel_adj}ALL: a {design}",
+        "Toxicity and treatment-related mortality in {pop} with {rel_adj}acute lymphoblastic leukaemia",
+        "Early treatment response predicts survival in {rel_adj}ALL",
     ),
     WorkType.REVIEW: (
-        "{Tx} in {gen_adj}infant ALL: a review",
         "Treatment of {rel_adj}childhood acute lymphoblastic leukemia: current state and future directions",
-        "{Tx} and {tx2} for {rel_adj}ALL: a systematic review and meta-analysis",
-        "Biology and treatment of {gen_adj}acute lymphoblastic leukaemia in {pop}",
+        "Biology and treatment of acute lymphoblastic leukaemia in {pop}",
     ),
     WorkType.CASE_REPORT: (
-        "{Tx} after {hsct} in an infant with {gen_adj}ALL: a case report",
-        "Lineage switch after {tx} in {gen_adj}infant leukemia: case report",
-        "Durable remission with {tx} in {rel_adj}infant ALL: a case report",
+        "An unusual presentation of {rel_adj}acute lymphoblastic leukemia: a case report",
+        "{Gen} in a child with ALL: case report",
     ),
-    WorkType.BOOK_CHAPTER: (
-        "Acute lymphoblastic leukemia in {pop}",
-        "{Tx} in {rel_adj}acute lymphoblastic leukemia",
-        "{Gen} and leukemogenesis in {pop}",
-    ),
+    WorkType.BOOK_CHAPTER: ("Acute lymphoblastic leukemia in {pop}", "{Gen} and leukemogenesis in {pop}"),
     WorkType.CONFERENCE_ABSTRACT: (
-        "{Tx} in {pop} with {rel_adj}{gen_adj}ALL: interim results of a {design}",
-        "{Resp} kinetics during {tx} in {gen_adj}ALL",
+        "Outcome of {pop} with {rel_adj}ALL: interim results of a {design}",
+        "Early response kinetics in {pop} with ALL",
     ),
 }
+# By the kind of finding the title is on.
+FINDING_TITLES = {
+    "therapy": (
+        "Outcome of {pop} with {rel_adj}acute lymphoblastic leukemia treated with {this}",
+        "{This} for {rel_adj}acute lymphoblastic leukaemia in {pop}: a {design}",
+        "{This} in {pop} with {rel_adj}ALL: results of a {design}",
+        "Real-world experience with {this} in {rel_adj}paediatric ALL",
+    ),
+    "genetics": (
+        "{This} in {pop} with acute lymphoblastic leukemia: clinical features and outcome",
+        "Prognostic impact of {this} in {pop} with {rel_adj}ALL",
+    ),
+    "other": (
+        "{This} in {pop} with {rel_adj}acute lymphoblastic leukemia",
+        "Outcome of {pop} with {rel_adj}ALL and {this}",
+    ),
+}
+# Named by general titles already ({pop}, {rel_adj}), or not what a title is about.
+IN_GENERAL_TITLES = ("infant", "relapse", "refractory disease", "Interfant protocol")
+KINDS = {label: "therapy" for label in THERAPIES} | {"KMT2A-r": "genetics", "CD10-negative": "genetics"}
+
 BACKGROUND = (
-    "{Pop} with {gen_adj}acute lymphoblastic leukemia (ALL) have a dismal prognosis despite intensive chemotherapy.",
-    "{Gen} occurs in approximately {pct}% of {pop} with ALL and is associated with early relapse.",
-    "Outcomes for children with {rel_adj}ALL remain poor, and new treatment strategies are needed.",
-    "{Tx} has emerged as a promising option for {rel_adj}B-cell precursor ALL.",
-    "Leukemia in {infants} is biologically distinct from ALL in older children, with frequent {gen} and {cd10}.",
-    "The role of {hsct} in {pop} with {gen_adj}ALL remains controversial.",
-    "Despite better frontline therapy, about {pct}% of {pop} with ALL relapse, and survival after relapse has changed little in two decades.",
-    "Risk stratification relies on presenting features, cytogenetics and {resp}, yet many relapses occur in patients classified as standard risk.",
+    "Acute lymphoblastic leukemia (ALL) is the most common cancer of childhood, and cure rates now exceed 85% in high-income countries.",
+    "{Gen} occurs in approximately {pct}% of {pop} with ALL and is associated with an inferior outcome.",
+    "Risk stratification relies on presenting features, cytogenetics and early treatment response, yet many treatment failures occur in patients classified as standard risk.",
     "Treatment-related mortality and late effects remain important concerns, particularly in the youngest patients.",
-    "Few prospective data are available to guide the management of {rel_adj}ALL in this population.",
+    "Few prospective data are available to guide the management of {pop} with high-risk features.",
+    "Survival of {pop} with ALL has improved steadily over five decades of cooperative group trials.",
+    "Adolescents and young adults with ALL fare worse than younger children treated on the same protocols.",
 )
 METHODS = (
-    "We retrospectively analysed {n} {pop} with {gen_adj}ALL treated on the {protocol} protocol between {y1} and {y2}.",
-    "In this {design}, {n} patients with {rel_adj}ALL received {tx} at {centres} centres.",
-    "{Resp} was measured by flow cytometry and PCR at the end of induction therapy.",
-    "Patients were stratified by age, white blood cell count, {gen} and {resp}.",
-    "Eligible patients had {refractory} after at least two lines of therapy, e.g. {tx2}.",
-    "Clinical and laboratory data were collected from medical records and the {protocol} trial database, with follow-up until {y2}.",
-    "The primary endpoint was event-free survival; secondary endpoints were overall survival, cumulative incidence of relapse and treatment-related mortality.",
+    "We retrospectively analysed {n} {pop} with ALL treated on the {protocol} protocol between {y1} and {y2}.",
+    "In this {design}, {n} patients with ALL were enrolled at {centres} centres.",
+    "Patients were stratified by age, white blood cell count, {gen} and early treatment response.",
+    "Clinical and laboratory data were collected from medical records and the trial database, with follow-up until {y2}.",
+    "The primary endpoint was event-free survival; secondary endpoints were overall survival and treatment-related mortality.",
     "Survival was estimated by the Kaplan-Meier method and compared with the log-rank test; multivariable analysis used Cox proportional hazards regression.",
     "Genetic subtypes were identified by conventional karyotyping, fluorescence in situ hybridisation, RT-PCR or RNA sequencing.",
     "Adverse events were graded according to the Common Terminology Criteria for Adverse Events, version 5.0.",
 )
 RESULTS = (
     "The {yrs}-year event-free survival was {efs} and overall survival {pct2}%.",
-    "{Resp} negativity after {tx} was achieved in {pct}% of patients.",
-    "Relapse occurred in {k} patients, {k2} of them with {cns}.",
     "Patients with {gen} had inferior outcomes (hazard ratio {hr}; P = {p}).",
-    "In total, {k} patients proceeded to {hsct} in second remission.",
-    "Grade 3 or higher toxicity occurred in {pct}% of patients after {tx}, vs. {pct2}% after {tx2}.",
-    "A {switch} to acute myeloid leukemia was observed in {k2} patients.",
-    "The median age at diagnosis was {age} months, and the median follow-up of surviving patients was {yrs} years.",
+    "The median age at diagnosis was {years} years, and the median follow-up of surviving patients was {yrs} years.",
     "The median white blood cell count at diagnosis was {k}0 × 10^9/L, and {pct}% of patients presented with hyperleukocytosis.",
-    "Complete remission was achieved in {pct}% of patients after induction, and {resp} was below 0.01% in {pct2}% at the end of consolidation.",
-    "In multivariable analysis, age at diagnosis, white blood cell count and {resp} remained independent predictors of event-free survival.",
-    "Treatment-related mortality was {k2}%, mostly from infections during induction and after consolidation.",
-    "The {yrs}-year cumulative incidence of relapse was {pct}%, and most relapses involved the bone marrow.",
+    "Complete remission was achieved in {pct}% of patients, and {pct2}% completed the planned treatment.",
+    "In multivariable analysis, age at diagnosis, white blood cell count and early treatment response remained independent predictors of event-free survival.",
+    "Treatment-related mortality was {k2}%, mostly from infections.",
+    "Grade 3 or higher toxicity occurred in {pct}% of patients, most often febrile neutropenia and hepatotoxicity.",
+    "Quality of life scores returned to population norms within {yrs} years of diagnosis.",
 )
 CONCLUSIONS = (
-    "{Tx} is a feasible bridge to {hsct} in {pop} with {rel_adj}ALL.",
-    "These data support the evaluation of {tx} in prospective trials for {gen_adj}ALL.",
-    "{Resp} remains the strongest predictor of outcome in {pop}.",
-    "Novel agents such as {novel} may improve the outcome of {gen_adj}ALL.",
-    "Prospective trials are needed to define the best sequence of {tx} and {hsct} for {pop}.",
+    "These findings support risk-adapted treatment of {pop} with ALL.",
+    "Prospective trials are needed to confirm these results.",
     "Early identification of high-risk features may allow treatment to be intensified or reduced accordingly.",
     "Longer follow-up is required to assess late effects and the durability of these responses.",
 )
 CASE = (
-    "We report the case of a {age}-month-old infant with {gen_adj}ALL and {cns}.",
+    "We report the case of a {patient} with ALL who presented with fever, pallor and bruising.",
     "At presentation, the white blood cell count was {k}0 × 10^9/L, with hepatosplenomegaly and {pct}% blasts in the bone marrow.",
-    "Flow cytometry showed a {cd10}, and cytogenetic analysis revealed {gen}.",
-    "After {tx}, the patient achieved complete remission with negative MRD and proceeded to {hsct}.",
-    "Relapse occurred {age} months later and was treated with {tx2}.",
-    "The patient remains in continuous complete remission {age} months after the end of treatment.",
-    "This case report highlights the role of {tx} in {rel_adj}infant ALL.",
+    "The patient achieved complete remission and remains well {months} months after the end of treatment.",
 )
 REVIEW = (
-    "In this review, we summarise the current evidence on {tx} and {tx2} for {rel_adj}ALL.",
-    "We discuss novel agents, including {novel}, and their place in frontline therapy for {pop}.",
-    "We also review the biology of {gen} and how it shapes the response to current and emerging therapies.",
-    "Particular attention is paid to {resp} as a tool for treatment stratification and as a surrogate endpoint in trials.",
+    "In this review, we summarise current evidence on the treatment of {pop} with ALL.",
+    "We discuss open questions on risk stratification and the place of new agents in frontline treatment.",
     "Recommendations on supportive care and the management of toxicities in {pop} are summarised.",
-    "Finally, we outline open questions on {resp}-directed therapy and the timing of {hsct}.",
+    "Finally, we outline priorities for future cooperative group trials.",
 )
+# What a paper on a finding says about it: one or two of these join the general sentences.
+ON_THERAPY = (
+    "In total, {k} patients received {this}, and responses were assessed after each cycle.",
+    "Patients treated with {this} had a complete remission rate of {pct}%.",
+    "Grade 3 or higher toxicity occurred in {pct}% of patients after {this}.",
+    "These data support the evaluation of {this} in prospective trials.",
+)
+ON_FINDING = {
+    "HSCT": (
+        "In total, {k} patients proceeded to {this} in remission.",
+        "The role of {this} in {pop} with high-risk ALL remains controversial.",
+        "Survival after {this} was {pct}% at {yrs} years.",
+    ),
+    "MRD": (
+        "{This} was measured by flow cytometry and PCR at the end of induction.",
+        "{This} remains the strongest predictor of outcome in {pop}.",
+        "{This} negativity was achieved in {pct}% of patients.",
+    ),
+    "relapse": (
+        "{This} occurred in {k} patients, most often in the bone marrow.",
+        "Outcomes for children with relapsed ALL remain poor, and new treatment strategies are needed.",
+        "The {yrs}-year cumulative incidence of relapse was {pct}%.",
+        "About {pct}% of patients relapse, and survival after relapse has changed little in two decades.",
+    ),
+    "refractory disease": ("Eligible patients had {this} after at least two lines of therapy.",),
+    "infant": (
+        "Leukemia in {this} is biologically distinct from ALL in older children.",
+        "Outcomes of {this} with ALL remain poor despite intensive treatment.",
+    ),
+    "KMT2A-r": (
+        "{This} was found in {pct}% of patients and was associated with early treatment failure.",
+        "Patients with {this} had inferior outcomes (hazard ratio {hr}; P = {p}).",
+    ),
+    "CD10-negative": ("Flow cytometry showed {this} in {pct}% of patients.",),
+    "CNS involvement": ("{This} at diagnosis was found in {k2} patients.",),
+    "lineage switch": ("A {this} to acute myeloid leukemia was observed in {k2} patients.",),
+    "Interfant protocol": ("Patients were treated on the {this} protocol.",),
+}
 
 
 # --- Generating one work -----------------------------------------------------------------------------------
@@ -337,14 +433,16 @@ REVIEW = (
 
 @dataclass
 class Topic:
-    """What a synthetic paper is about: the findings its title and abstract will mention."""
+    """What a synthetic paper is about: the findings its title, abstract and keywords name, the main one
+    last. Everything else it says in general terms."""
 
     year: int
     infant: bool
-    relapsed: bool
-    genetics: str | None
-    therapies: list[str]
-    mrd: bool
+    findings: tuple[str, ...]
+
+    @property
+    def relapsed(self) -> bool:
+        return "relapse" in self.findings
 
 
 def _cap(text: str) -> str:
@@ -355,71 +453,34 @@ def _cap(text: str) -> str:
 class _Slots(dict):
     """Fills a template's {slots} from a topic, choosing a fresh surface form for each."""
 
-    def __init__(self, rng: random.Random, topic: Topic) -> None:
+    def __init__(self, rng: random.Random, topic: Topic, this: str = "") -> None:
         super().__init__()
-        self.rng, self.topic = rng, topic
+        self.rng, self.topic, self.finding = rng, topic, this
 
     def __missing__(self, key: str) -> str:
         if key[0].isupper():
             return _cap(self[key.lower()])
         return str(getattr(self, f"_{key}")())
 
-    def _phrase(self, label: str) -> str:
-        return self.rng.choice(PHRASES[label])
+    def _this(self) -> str:
+        return self.rng.choice(PHRASES[self.finding])
 
     def _pop(self) -> str:
-        return self._phrase("infant") if self.topic.infant else self.rng.choice(OLDER_POPULATIONS)
+        return self.rng.choice(PHRASES["infant"][:3]) if self.topic.infant else self.rng.choice(POPULATIONS)
+
+    def _patient(self) -> str:
+        if self.topic.infant:
+            return f"{self.rng.randint(2, 10)}-month-old infant"
+        return f"{self.rng.randint(2, 16)}-year-old {self.rng.choice(('boy', 'girl'))}"
 
     def _gen(self) -> str:
-        return self._phrase(self.topic.genetics) if self.topic.genetics else self.rng.choice(OTHER_GENETICS)
-
-    def _gen_adj(self) -> str:
-        if self.topic.genetics == "KMT2A-r":
-            return self.rng.choice(KMT2A_ADJECTIVES) + " "
-        return "CD10-negative " if self.topic.genetics == "CD10-negative" else ""
+        return self.rng.choice(OTHER_GENETICS)
 
     def _rel_adj(self) -> str:
-        return self.rng.choice(RELAPSE_ADJECTIVES) + " " if self.topic.relapsed else ""
-
-    def _tx(self) -> str:
-        return self._phrase(self.topic.therapies[0])
-
-    def _tx2(self) -> str:
-        therapies = self.topic.therapies
-        other = "radiotherapy" if therapies[0] == "chemotherapy" else "chemotherapy"
-        return self._phrase(therapies[1] if len(therapies) > 1 else other)
-
-    def _infants(self) -> str:
-        return self._phrase("infant")
-
-    def _refractory(self) -> str:
-        return self.rng.choice(REFRACTORY)
-
-    def _hsct(self) -> str:
-        return self._phrase("HSCT")
-
-    def _resp(self) -> str:
-        return self._phrase("MRD") if self.topic.mrd else "early treatment response"
-
-    def _cns(self) -> str:
-        return self._phrase("CNS involvement")
-
-    def _cd10(self) -> str:
-        return self._phrase("CD10-negative")
-
-    def _switch(self) -> str:
-        return self._phrase("lineage switch")
-
-    def _novel(self) -> str:
-        return self.rng.choice([n for n in NOVEL if self._available(n)] or ["molecularly targeted agents"])
-
-    def _available(self, name: str) -> bool:
-        since = {"tisagenlecleucel": 2017, "revumenib": 2021, "venetoclax": 2016, "blinatumomab": 2008}
-        return self.topic.year >= since.get(name, 2012)
+        return "relapsed " if self.topic.relapsed else ""
 
     def _protocol(self) -> str:
-        choices = PROTOCOLS[:2] if self.topic.infant else PROTOCOLS[2:]
-        return self.rng.choice(choices)
+        return self.rng.choice(RELAPSE_PROTOCOLS if self.topic.relapsed else PROTOCOLS)
 
     def _design(self) -> str:
         return self.rng.choice(DESIGNS)
@@ -438,6 +499,12 @@ class _Slots(dict):
 
     def _yrs(self) -> int:
         return self.rng.choice((2, 3, 4, 5, 10))
+
+    def _years(self) -> float:
+        return round(self.rng.uniform(0.5, 14), 1)
+
+    def _months(self) -> int:
+        return self.rng.randint(6, 60)
 
     def _k(self) -> int:
         return self.rng.randint(2, 40)
@@ -460,9 +527,6 @@ class _Slots(dict):
     def _centres(self) -> int:
         return self.rng.randint(3, 60)
 
-    def _age(self) -> int:
-        return self.rng.choice((2, 3, 4, 5, 6, 7, 9, 10))  # months; all read "a N-month-old"
-
 
 def weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
@@ -473,43 +537,75 @@ def random_year(rng: random.Random) -> int:
     return min(2026, 1990 + int(37 * rng.random() ** 0.7))
 
 
-def _therapy_weight(therapy: str, year: int) -> float:
-    """Recent therapies draw more papers, the longer they have been around; radiotherapy few."""
-    since = THERAPY_SINCE[therapy]
-    if therapy == "radiotherapy":
-        return 0.4
-    return 1.5 if since <= 2000 else 1 + (year - since) / 8
+def _chance(finding: str, year: int, relapsed: bool, kmt2a: bool) -> float:
+    since = SINCE.get(finding, 0)
+    if year < since:
+        return 0.0
+    growing = min(1.0, (year - since + 1) / 6) if since else 1.0
+    boost = (AFTER_RELAPSE.get(finding, 1) if relapsed else 1) * (WITH_KMT2A.get(finding, 1) if kmt2a else 1)
+    return min(0.9, PREVALENCE[finding] * growing * boost)
 
 
 def make_topic(rng: random.Random, year: int, work_type: str) -> Topic:
-    infant = rng.random() < (0.9 if work_type == WorkType.CASE_REPORT else 0.6)
-    relapsed = not infant or rng.random() < 0.35
-    genetics = rng.choices(["KMT2A-r", "CD10-negative", None], weights=[6 if infant else 1, 1, 3])[0]
-    available = [t for t, since in THERAPY_SINCE.items() if year >= since]
-    weights = [_therapy_weight(therapy, year) for therapy in available]
-    therapies = list(dict.fromkeys(rng.choices(available, weights=weights, k=2)))
-    return Topic(year, infant, relapsed, genetics, therapies, mrd=rng.random() < 0.45)
+    infant = rng.random() < INFANT_SHARE.get(work_type, INFANT_DEFAULT)
+    relapsed = rng.random() < RELAPSED_SHARE
+    kmt2a = rng.random() < (0.6 if infant else 0.012)
+    found = ["infant"] * infant + ["relapse"] * relapsed + ["KMT2A-r"] * kmt2a
+    if rng.random() < (0.15 if infant else 0.003):
+        found.append("CD10-negative")
+    if relapsed and rng.random() < 0.3:
+        found.append("refractory disease")
+    if infant and rng.random() < 0.3:
+        found.append("Interfant protocol")
+    found += [label for label in PREVALENCE if rng.random() < _chance(label, year, relapsed, kmt2a)]
+    # The rarest finding comes last: it is what the paper is most about, and its title names it.
+    return Topic(year, infant, tuple(found))
+
+
+def _on(rng: random.Random, topic: Topic, finding: str) -> str:
+    template = rng.choice(ON_FINDING.get(finding, ON_THERAPY))
+    return template.format_map(_Slots(rng, topic, finding))
 
 
 def make_abstract(rng: random.Random, topic: Topic, work_type: str) -> str:
     slots = _Slots(rng, topic)
     # As long as real ones: the seed pages' abstracts run from about 900 to 2,100 characters.
     if work_type == WorkType.CASE_REPORT:
-        parts = [*rng.sample(BACKGROUND, 2), *CASE]
+        general = [*rng.sample(BACKGROUND, 2), *CASE, "This case report highlights a rare presentation."]
     elif work_type in (WorkType.REVIEW, WorkType.BOOK_CHAPTER):
-        parts = [*rng.sample(BACKGROUND, rng.randint(2, 3)), *REVIEW]
+        general = [*rng.sample(BACKGROUND, 3), *REVIEW]
     else:
-        parts = [
-            *rng.sample(BACKGROUND, rng.randint(2, 3)),
+        general = [
+            *rng.sample(BACKGROUND, 2),
             *rng.sample(METHODS, rng.randint(3, 4)),
             *rng.sample(RESULTS, rng.randint(4, 6)),
-            *rng.sample(CONCLUSIONS, rng.randint(1, 2)),
+            *rng.sample(CONCLUSIONS, 1),
         ]
-    return " ".join(part.format_map(slots) for part in parts)
+    sentences = [part.format_map(slots) for part in general]
+    for finding in topic.findings:  # after the background, before the conclusion
+        for _ in range(1 + (finding == topic.findings[-1])):
+            sentences.insert(rng.randint(2, len(sentences) - 1), _on(rng, topic, finding))
+    return " ".join(sentences)
 
 
 def make_title(rng: random.Random, topic: Topic, work_type: str) -> str:
-    return _cap(rng.choice(TITLES[work_type]).format_map(_Slots(rng, topic)))
+    named = [f for f in topic.findings if f not in IN_GENERAL_TITLES]
+    if named and work_type != WorkType.CASE_REPORT and rng.random() < 0.8:
+        main = named[-1]
+        template = rng.choice(FINDING_TITLES[KINDS.get(main, "other")])
+        return _cap(template.format_map(_Slots(rng, topic, main)))
+    title = rng.choice(GENERAL_TITLES[work_type]).format_map(_Slots(rng, topic))
+    return _cap(title)
+
+
+def make_keywords(rng: random.Random, topic: Topic) -> list[str]:
+    named = [FINDING_KEYWORDS[f] for f in topic.findings if f in FINDING_KEYWORDS]
+    return [*rng.sample(KEYWORDS, rng.randint(2, 4)), *named]
+
+
+def make_mesh(rng: random.Random, topic: Topic) -> list[str]:
+    named = [term for f in topic.findings for term in FINDING_MESH.get(f, ())]
+    return sorted({*rng.sample(MESH, rng.randint(4, 9)), *named})
 
 
 @dataclass

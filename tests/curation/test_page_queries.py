@@ -13,9 +13,12 @@ from references.models import Citation, Contributor, SourceDocument, Work
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = (
-    10  # session, user, permissions x2, vocabulary, facets, page, its works, counts, pending duplicates
+    10  # session, user, permissions x2, vocabulary, count, page, its works, counts, pending duplicates
 )
-# (the nav link a curator sees); +1 snippets
+# (the nav link a curator sees); a search: its count and page in one query, +1 snippets
+FACETS_QUERIES = 6  # session, user, permissions x2, vocabulary, facets
+NOW = {"counts": "now"}  # the facets in the page itself, as a browser without JavaScript asks
+FACETS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "facets"}  # as the page's placeholder asks
 WORK_QUERIES = 27
 
 
@@ -88,13 +91,25 @@ def test_the_work_page_costs_the_same_however_many_tags_and_citations(
     assert len(response.context["cited_by"]) == size - 1 + 2 - (size < 2)
 
 
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_facets_cost_the_same_for_any_selection(curator_client, django_assert_max_num_queries, size):
+    library(size)
+    with django_assert_max_num_queries(FACETS_QUERIES):
+        response = curator_client.get(reverse("references:work-list"), {"q": "blinatumomab"}, **FACETS)
+    assert (
+        sum(v.count for name, _, values in response.context["facets"] if name == "tagged" for v in values)
+        == size
+    )
+
+
 def test_facet_counts_match_the_selection(curator_client):
     works = library(12)
-    response = curator_client.get(reverse("references:work-list"), {"q": "blinatumomab"})
+    response = curator_client.get(reverse("references:work-list"), {"q": "blinatumomab"}, **FACETS)
     facets = {name: {v.value: v.count for v in values} for name, _, values in response.context["facets"]}
     tagged = Work.objects.filter(annotations__state="accepted").distinct().count()
     assert facets["tagged"] == {"yes": tagged, "no": len(works) - tagged}
-    assert sum(facets["year"].values()) == len(works) == response.context["page"].paginator.count
+    page = curator_client.get(reverse("references:work-list"), {"q": "blinatumomab"})
+    assert sum(facets["year"].values()) == len(works) == page.context["page"].paginator.count
     assert facets["journal"] == {f"Journal {n}": 3 for n in range(4)}
     assert facets["finding"] == {
         f.label: Annotation.objects.filter(finding=f, state="accepted").count()
@@ -110,7 +125,7 @@ def test_facet_counts_are_reused_until_the_index_changes(curator_client, django_
     works = library(6)
     url = reverse("references:work-list")
     with CaptureQueriesContext(connection) as first:
-        counted = curator_client.get(url, {"q": "blinatumomab"})
+        counted = curator_client.get(url, {"q": "blinatumomab", **NOW})
     with CaptureQueriesContext(connection) as again:
         resorted = curator_client.get(url, {"q": "blinatumomab", "sort": "title"})
     assert facet_table(resorted) == facet_table(counted)
@@ -118,7 +133,7 @@ def test_facet_counts_are_reused_until_the_index_changes(curator_client, django_
     untagged = next(work for work in works if not work.annotations.exists())
     with django_capture_on_commit_callbacks(execute=True):
         Annotation.objects.create(work=untagged, finding=Finding.objects.get(label="MRD"))
-    after = facet_table(curator_client.get(url, {"q": "blinatumomab", "sort": "title"}))
+    after = facet_table(curator_client.get(url, {"q": "blinatumomab", "sort": "title", **NOW}))
     assert after["tagged"]["yes"] == facet_table(counted)["tagged"]["yes"] + 1
     assert after["finding"]["MRD"] == facet_table(counted)["finding"].get("MRD", 0) + 1
 
@@ -137,11 +152,11 @@ def test_a_renamed_finding_is_not_shown_under_its_old_label(
     library(6)
     url = reverse("references:work-list")
     finding = Finding.objects.filter(annotations__state="accepted").first()
-    assert finding.label in facet_table(curator_client.get(url))["finding"]
+    assert finding.label in facet_table(curator_client.get(url, NOW))["finding"]
     with django_capture_on_commit_callbacks(execute=True):
         old_label, finding.label = finding.label, "Renamed"
         finding.save()
-    findings = facet_table(curator_client.get(url))["finding"]
+    findings = facet_table(curator_client.get(url, NOW))["finding"]
     assert "Renamed" in findings and old_label not in findings
 
 
@@ -154,9 +169,13 @@ def test_paging_through_a_search_seen_before_searches_no_more(curator_client):
     url = reverse("references:work-list")
     with CaptureQueriesContext(connection) as first:
         page_one = listed(curator_client.get(url, {"q": "blinatumomab", "sort": "title"}))
+    searched = len(first)  # now: the next request starts a new log of queries
+    curator_client.get(url, {"q": "blinatumomab", "sort": "title"}, **FACETS)  # the facets follow
     with CaptureQueriesContext(connection) as later:
-        page_three = listed(curator_client.get(url, {"q": "blinatumomab", "sort": "title", "page": "3"}))
-    assert len(later) == len(first) - 2  # neither counted nor searched again
+        page_three = curator_client.get(url, {"q": "blinatumomab", "sort": "title", "page": "3"})
+    assert len(later) == searched - 1  # not searched again, and the facets are in the cache
+    assert facet_table(page_three)["tagged"]
+    page_three = listed(page_three)
     by_title = list(Work.objects.order_by("title", "pk").values_list("pk", flat=True))
     assert (page_one, page_three) == (by_title[:25], by_title[50:])
 

@@ -200,7 +200,7 @@ def test_a_curators_merge_keeps_the_work_found_by_the_search_that_found_its_dupl
 def test_the_found_by_facet_counts_and_selects_by_search(client, searches, django_user_model):
     signed_in(client, django_user_model)  # reading the library takes a role
     pubmed, embase, sample = searches["PubMed"], searches["Embase"], searches["sample"]
-    page = client.get(reverse("references:work-list"))
+    page = client.get(reverse("references:work-list"), {"counts": "now"})  # the facets in the page
     facet = {
         v.value: (v.label, v.count)
         for name, _, values in page.context["facets"]
