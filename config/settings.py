@@ -142,6 +142,8 @@ CACHES = {
         "TIMEOUT": env.int("FACETS_CACHE_SECONDS", default=600),
     },
 }
+# How long cached counts stay in use after workers' changes to the index (references.browse).
+FACETS_STALE_SECONDS = env.int("FACETS_STALE_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -151,7 +151,7 @@ class Remembered:
 
 
 def stale_seconds() -> int:
-    return getattr(settings, "FACETS_STALE_SECONDS", 60)
+    return settings.FACETS_STALE_SECONDS
 
 
 def facet_counts(
