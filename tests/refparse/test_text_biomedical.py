@@ -136,6 +136,38 @@ def test_title_words_read_as_the_journal_or_a_place_go_back_to_the_title() -> No
     assert parse_reference(cases[2][0]).location == ""
 
 
+NO_FULL_STOP += [
+    (
+        "Ravel TS, Kim H. Respiratory outcomes in spinal muscular atrophy types II and III Eur Neurol "
+        "2001;45:174.",
+        "Respiratory outcomes in spinal muscular atrophy types II and III",
+        "Eur Neurol",
+    ),
+    (
+        "Mumby PJ, Wabnitz C. The impact of grazing by parrotfishes on coral reefs Proceedings of the Royal Society B: "
+        "Biological Sciences 2011;279:1621.",
+        "The impact of grazing by parrotfishes on coral reefs",
+        "Proceedings of the Royal Society B: Biological Sciences",
+    ),
+    (
+        "Yildiz T, Ulman A. Diet of barracuda fish in the Gulf of Suez Egyptian Journal of Aquatic Research "
+        "2017;43:297.",
+        "Diet of barracuda fish in the Gulf of Suez",
+        "Egyptian Journal of Aquatic Research",
+    ),
+    (
+        "Yildiz T, Ulman A. Effectiveness of the temporal fishery closure in Turkey Ocean & Coastal Management. 2020;198:105353.",
+        "Effectiveness of the temporal fishery closure in Turkey",
+        "Ocean & Coastal Management",
+    ),
+    (
+        "39.Pauly D, Christensen V. Fishing down marine food webs Science. 1998;279:860.",
+        "Fishing down marine food webs",
+        "Science",
+    ),
+]
+
+
 def test_title_and_journal_cut_where_no_full_stop_parts_them() -> None:
     for raw, title, journal in NO_FULL_STOP:
         parsed = parse_reference(raw)

@@ -10,6 +10,8 @@ CRF's cut inside the run is kept.
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import is_abbreviation
 
 # Lower-case words a journal's name may hold ('Journal of the …', 'Zeitschrift für …', 'Anales de …').
@@ -24,6 +26,7 @@ _TITLE_GOES_ON = frozenset(
         *("and", "or", "versus", "vs", "vs.", "under", "over", "against", "without", "toward", "towards"),
     )
 )
+_ROMAN_RE = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X{1,3})$|\d")
 _INNER_PUNCTUATION = (",", ":", ";", "?", "!", ")", "]", "(")
 
 
@@ -32,13 +35,34 @@ def settle(title: str, journal: str) -> tuple[str, str]:
     words = [*title.split(), *journal.split()]
     crf_start = len(words) - len(journal.split())
     start = _run_start(words)
+    # A title does not end in a colon: 'Proc R Soc B: Biol Sci', 'J Exp Psychol: Hum Percept Perform'.
+    while 2 < start < len(words) and words[start - 1].endswith(":") and _capitalised(words[start - 1]):
+        start = _run_start(words[:start])
     if start < 2 or start >= len(words):
         return title, journal
     if words[start - 1].lower() in _TITLE_GOES_ON or words[start - 1].endswith((",", "(")):
         start = _after_title_words(words, start, crf_start)
+    # A journal does not begin with a numeral ('spinal muscular atrophy types II and III' + 'Eur Neurol'),
+    # nor with a molecule's name: '… mutations in plasma ctDNA' + 'J Clin Pathol' (but 'eLife', 'mBio' alone).
+    while start < len(words) - 1 and (
+        _ROMAN_RE.match(words[start]) or words[start] in LINK_WORDS or words[start][:1].islower()
+    ):
+        start += 1
+    # Nor in a link word: '… in Turkey Ocean &' + 'Coastal Management'.
+    while 2 < start < len(words) and words[start - 1] in LINK_WORDS and _capitalised(words[start - 2]):
+        start -= 2
+    # 'Egyptian', 'Turkish', 'Chinese', 'ICES' before 'Journal' name whose journal it is.
+    if 2 < start < len(words) and words[start] == "Journal" and _names_a_journal(words[start - 1]):
+        start -= 1
     if start >= len(words) or not _sentence_case(words[:start]):
         return title, journal
     return " ".join(words[:start]), " ".join(words[start:])
+
+
+def _names_a_journal(word: str) -> bool:
+    return (word.isupper() and word.isalpha()) or (
+        word[:1].isupper() and word.endswith(("an", "ish", "ese", "al"))
+    )
 
 
 def holds_a_sentence_end(journal: str) -> bool:
@@ -63,14 +87,14 @@ def _run_start(words: list[str]) -> int:
     """Where the run of capitalised and link words ending `words` begins (its last word is the journal's
     whatever it is), link words at its head left out."""
     start = len(words) - 1
-    while start > 0 and _journal_word(words[start - 1]):
+    while start > 0 and journal_word(words[start - 1]):
         start -= 1
     while start < len(words) - 1 and words[start] in LINK_WORDS:
         start += 1
     return start
 
 
-def _journal_word(word: str) -> bool:
+def journal_word(word: str) -> bool:
     # Not ending in a comma or colon: 'Attention, Perception, & Psychophysics' is lost, '…, Mexico' is not.
     if word in LINK_WORDS:
         return True

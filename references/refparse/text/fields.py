@@ -16,7 +16,7 @@ from ..records import (
     WEB_PAGE,
     ParsedReference,
 )
-from .boundary import LINK_WORDS, holds_a_sentence_end, settle
+from .boundary import LINK_WORDS, holds_a_sentence_end, journal_word, settle
 from .names import parse_names
 from .tokens import Token
 
@@ -116,6 +116,12 @@ def _settle_title_journal(reference: ParsedReference, raw: str, block_start: int
     may cut inside the journal's name, or read the journal as the title's end when a Vancouver block follows:
     boundary.settle cuts again. Nothing but link words ('in', 'of') may stand between the two."""
     title, journal = reference.title, reference.container_title
+    if not title and journal and reference.volume:
+        # The CRF read the whole of 'Fishing down marine food webs Science. 1998;279:860' as the journal.
+        title, journal = settle(journal, "")
+        if journal:
+            reference.title, reference.container_title = _tidy_title(title), _tidy_container(journal)
+        return
     title_start = raw.find(title) if title and not title.endswith(("?", "!")) else -1
     if title_start < 0:
         return
@@ -123,15 +129,20 @@ def _settle_title_journal(reference: ParsedReference, raw: str, block_start: int
     journal_start = raw.find(journal, title_end) if journal else -1
     if journal_start >= 0:
         gap = raw[title_end:journal_start].split()
-    elif not journal and block_start >= title_end and not raw[title_end:block_start].strip(" .,;:"):
-        gap = []
+    elif (
+        not journal
+        and block_start >= title_end
+        and all(map(journal_word, raw[title_end:block_start].strip(" .,;:").split()))
+    ):
+        # No journal before the Vancouver block: it is the title's end, or labelled a note or an author.
+        title, gap = raw[title_start:block_start].rstrip(" .,;:"), []
     else:
         return
     # A comma ends a title in many styles, and NLM's block may follow ('…, Rev Med Suisse 2009;5:1882');
     # but the CRF also cuts at a comma inside the title ('…, Mexico Geofis Int. 2003;42:467').
     comma_ok = block_start >= 0 or holds_a_sentence_end(journal)
-    if all(word in LINK_WORDS or (word == "," and comma_ok) for word in gap):
-        title, journal = settle(" ".join([title, *gap]).replace(" ,", ","), journal)
+    if all(word in LINK_WORDS or (word in (",", ":") and comma_ok) for word in gap):
+        title, journal = settle(re.sub(r" ([,:])", r"\1", " ".join([title, *gap])), journal)
         reference.title, reference.container_title = _tidy_title(title), _tidy_container(journal)
 
 
