@@ -183,18 +183,19 @@ def labelled(counts: Counts, searches: dict[int, str] | None = None) -> Counts:
 
 
 def first_pages(
-    selection: models.QuerySet[IndexedWork], *, remembered: Remembered, size: int, searching: bool
+    selection: models.QuerySet[IndexedWork], *, remembered: Remembered, size: int, ranked: bool
 ) -> FirstPages:
     """The first FIRST_PAGES pages of ids of the ordered selection and its size, from the cache or read now.
-    A search reads both in one pass (its order needs every match ranked anyway); a list without words
-    counts apart, so that its order can come straight from an index."""
+    A search in order of relevance reads both in one pass (its order needs every match ranked anyway);
+    other orders count apart, so that the page can come straight from an index (counting in the same
+    pass made PostgreSQL walk that index over every match: 2 s instead of 30 ms for leuk* by date)."""
     if selection.query.is_empty():
         return FirstPages([], 0)
     pages = remembered.first_pages
     if pages is None:
         made = time.time()
         limit = FIRST_PAGES * size
-        if searching:
+        if ranked:
             rows = list(selection.annotate(total=Window(Count("pk"))).values_list("pk", "total")[:limit])
             pages = FirstPages([pk for pk, _ in rows], rows[0][1] if rows else 0)
         else:

@@ -94,8 +94,8 @@ def work_list(request: HttpRequest) -> HttpResponse:
             counts = facet_counts(selection, remembered=remembered, findings=form.finding_ids)
         else:
             counts = None
-        text = form.cleaned_data["q"].strip()
-        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, searching=bool(text))
+        ranked = bool(form.cleaned_data["q"].strip()) and form.cleaned_data["sort"] in ("", "relevance")
+        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, ranked=ranked)
         as_of = remembered.as_of
     page = Paginator(range(pages.total), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = page_ids(selection, pages, number=page.number, size=PAGE_SIZE) if pages.total else []
