@@ -45,6 +45,7 @@ bench: $(VENV)/.installed services shared
 	$(BIN)/python -m bench.workspace --output docs/benchmarks-workspace.md
 	$(BIN)/python -m bench.import_records --output docs/benchmarks-import-records.md
 	$(BIN)/python -m bench.pubmed_throughput --output docs/benchmarks-pubmed.md
+	$(BIN)/python -m bench.curation_queue --output docs/benchmarks-curation-queue.md
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -45,23 +45,36 @@ def offer_for(work: Work, mention: Mention, finding: Finding) -> Offer:
     return Offer(finding, mention.field, text[start:end], start, end)
 
 
-def best_mentions(work: Work, vocabulary: Vocabulary) -> dict[str, Mention]:
+def mentions(work: Work, vocabulary: Vocabulary) -> dict[str, list[Mention]]:
+    """The vocabulary's mentions in the work's abstract, title and keywords, found once per request."""
+    texts = {"abstract": work.abstract, "title": work.title, "keywords": "; ".join(work.keywords)}
+    return {field: vocabulary.matcher.find(texts[field] or "", field) for field in EVIDENCE_ORDER}
+
+
+def best_mentions(
+    work: Work, vocabulary: Vocabulary, found: dict[str, list[Mention]] | None = None
+) -> dict[str, Mention]:
     """Per label, the mention whose surroundings support it best: a study type's publication type, else
     its first mention in the abstract, the title, the keywords."""
-    texts = {"abstract": work.abstract, "title": work.title, "keywords": "; ".join(work.keywords)}
+    found = found if found is not None else mentions(work, vocabulary)
     best: dict[str, Mention] = named_whole(
         vocabulary.study_types, work.publication_types, Annotation.Field.PUBLICATION_TYPE.value
     )
     for field in EVIDENCE_ORDER:
-        for mention in vocabulary.matcher.find(texts[field] or "", field):
+        for mention in found[field]:
             best.setdefault(mention.label, mention)
     return best
 
 
-def offers(work: Work, vocabulary: Vocabulary, decided: Iterable[str] = ()) -> list[Offer]:
+def offers(
+    work: Work,
+    vocabulary: Vocabulary,
+    decided: Iterable[str] = (),
+    found: dict[str, list[Mention]] | None = None,
+) -> list[Offer]:
     """The findings the work's text or record names, but `decided` (labels), each with its best evidence,
-    in the vocabulary's order."""
-    found, skip = best_mentions(work, vocabulary), set(decided)
+    in the vocabulary's order. `found`: the mentions, when the caller has them already."""
+    found, skip = best_mentions(work, vocabulary, found), set(decided)
     return [
         offer_for(work, found[label], finding)
         for label, finding in vocabulary.findings.items()
@@ -80,13 +93,13 @@ def offer_at(work: Work, finding: Finding, field: str, at: int) -> Offer | None:
     return Offer(finding, field, text[start:end], start, end)
 
 
-def coloured(text: str, field: str, vocabulary: Vocabulary, base: str) -> SafeString:
-    """text, escaped, with each mention a link (to `base` + an offer of its sentence) coloured by its
-    finding's category."""
+def coloured(text: str, found: list[Mention], vocabulary: Vocabulary, base: str) -> SafeString:
+    """text, escaped, with each mention (`found` in it) a link to `base` offering its sentence, coloured by
+    its finding's category."""
     parts, position = [], 0
-    for mention in vocabulary.matcher.find(text or "", field):
+    for mention in found:
         finding = vocabulary.findings[mention.label]
-        link = f"{base}?" + urlencode({"offer": finding.label, "field": field, "at": mention.start})
+        link = f"{base}?" + urlencode({"offer": finding.label, "field": mention.field, "at": mention.start})
         parts.append(escape(text[position : mention.start]))
         parts.append(
             f'<a class="mention category-{escape(finding.category)}" href="{escape(link)}#add-form" '

@@ -35,6 +35,7 @@ class Queue(models.Model):
         related_name="resolved_queues",
         help_text="Settles disagreements; when empty, any admin does.",
     )
+    size = models.PositiveIntegerField(default=0, editable=False, help_text="How many works it holds.")
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,11 +79,14 @@ class DoneMark(models.Model):
     """A curator said they are done with a work of a queue."""
 
     item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="done_marks")
+    # The item's queue again: a curator's progress is counted from one index, without the items.
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+")
     curator = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     done_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "curator"], name="donemark_once")]
+        indexes = [models.Index(fields=["queue", "curator"], name="donemark_progress")]
 
     def __str__(self) -> str:
         return f"{self.curator} done with {self.item}"

@@ -66,7 +66,7 @@ def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queues.queue_extend(queue=queue)
     context = {
         "queue": queue,
-        "mine": queues.progress(Queue.objects.filter(pk=pk), request.user).get(),
+        "mine_done": queues.done_count(queue, request.user),
         "works_on": queues.works_on(request.user, queue),
         "resolves": queues.may_resolve(request.user, queue),
     }

@@ -4,14 +4,13 @@ tags (a single curator's queue) or as their own decisions (an independent queue)
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
 
 from . import double, services
 from .mentions import Mention
 from .models import QUOTABLE_FIELDS, Annotation, Finding
-from .offers import Offer, best_mentions, categories, coloured, offer_at, offer_for, offers
+from .offers import Offer, best_mentions, categories, coloured, mentions, offer_at, offer_for, offers
 from .queue_models import Decision, DoneMark, QueueItem
-from .queues import neighbours
+from .queues import done_count, neighbours
 from .reading import Vocabulary
 
 ACCEPT, REJECT = Decision.Verdict.ACCEPT, Decision.Verdict.REJECT
@@ -33,22 +32,21 @@ def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = N
         decided = [tag for tag in tags if tag.state == Annotation.State.ACCEPTED]
         labels = [tag.finding.label for tag in tags]
     before, after = neighbours(item)
-    counted = queue.items.aggregate(
-        total=Count("pk"), done=Count("done_marks", filter=Q(done_marks__curator=user))
-    )
-    base = item.get_absolute_url()
+    base, found = item.get_absolute_url(), mentions(work, vocabulary)
     return {
         "item": item,
         "queue": queue,
         "work": work,
-        "highlighted": {f: coloured(getattr(work, f), f, vocabulary, base) for f in ("title", "abstract")},
+        "highlighted": {
+            f: coloured(getattr(work, f), found[f], vocabulary, base) for f in ("title", "abstract")
+        },
         "decided": decided,
-        "offers": offers(work, vocabulary, labels),
+        "offers": offers(work, vocabulary, labels, found),
         "offered": _clicked(work, vocabulary, offer),
         "done": DoneMark.objects.filter(item=item, curator=user).exists(),
         "previous": before,
         "following": after,
-        "progress": counted,
+        "progress": {"done": done_count(queue, user), "total": queue.size},
         "legend": categories(),
         "finding_labels": list(vocabulary.findings),
     }

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from references.forms import WorkFilterForm
@@ -22,12 +23,22 @@ class QueueRefused(ValueError):
     """The queue cannot be made as asked; the message says why."""
 
 
-def selected_work_ids(selection: str) -> list[int]:
-    """The works the list page shows for this query string, in its order."""
-    form = WorkFilterForm(QueryDict(selection))
+def selection(query: str) -> QuerySet:
+    """The index rows of the works the list page shows for this query string, in its order."""
+    form = WorkFilterForm(QueryDict(query))
     if not form.is_valid():
         raise QueueRefused("The selection is not one the list page understands: " + form.errors.as_text())
-    return list(form.selection().values_list("pk", flat=True))
+    return form.selection()
+
+
+# The selection numbered in its own order (a window over the ordered rows, before anything can reorder
+# them), less the works the queue has, appended after its last position.
+_EXTEND = """
+    INSERT INTO curation_queueitem (queue_id, work_id, position)
+    SELECT %s, numbered.pk, %s + row_number() OVER (ORDER BY numbered.n)
+    FROM (SELECT chosen.pk, row_number() OVER () AS n FROM ({chosen}) chosen) numbered
+    WHERE NOT EXISTS (SELECT 1 FROM curation_queueitem had WHERE had.queue_id = %s AND had.work_id = numbered.pk)
+"""
 
 
 def queue_create(
@@ -53,17 +64,18 @@ def queue_create(
 
 
 def queue_extend(*, queue: Queue) -> int:
-    """Works that fit the selection and are not in the queue yet join its end, in the list's order."""
-    wanted = selected_work_ids(queue.selection)
+    """Works that fit the selection and are not in the queue yet join its end, in the list's order; in
+    the database, so a selection of the whole library costs no round trip per work."""
+    chosen, params = selection(queue.selection).values("pk").query.sql_with_params()
     with transaction.atomic():
         Queue.objects.select_for_update().filter(pk=queue.pk).first()  # one extension at a time
-        have = set(queue.items.values_list("work_id", flat=True))
         last = queue.items.aggregate(last=Max("position"))["last"] or 0
-        new = [pk for pk in wanted if pk not in have]
-        QueueItem.objects.bulk_create(
-            QueueItem(queue=queue, work_id=pk, position=last + i) for i, pk in enumerate(new, 1)
-        )
-    return len(new)
+        with connection.cursor() as cursor:
+            cursor.execute(_EXTEND.format(chosen=chosen), [queue.pk, last, *params, queue.pk])
+            added = cursor.rowcount
+        queue.size = queue.items.count()
+        queue.save(update_fields=["size"])
+    return added
 
 
 # --- Access ------------------------------------------------------------------------------------------------
@@ -98,15 +110,20 @@ def curator_items(user: AbstractBaseUser) -> QuerySet[QueueItem]:
 
 
 def progress(queues: QuerySet[Queue], user: AbstractBaseUser) -> QuerySet[Queue]:
-    """Each queue with `total` items and `done` by the user, in one query."""
-    mine = Count("items__done_marks", filter=Q(items__done_marks__curator=user))
-    return queues.annotate(total=Count("items", distinct=True), done=mine)
+    """Each queue with `done`: how many of its works the user is done with (its size is `size`)."""
+    mine = DoneMark.objects.filter(queue=OuterRef("pk"), curator=user).order_by()
+    counted = mine.values("curator").annotate(n=Count("pk")).values("n")
+    return queues.annotate(done=Coalesce(Subquery(counted), 0))
+
+
+def done_count(queue: Queue, user: AbstractBaseUser) -> int:
+    return DoneMark.objects.filter(queue=queue, curator=user).count()
 
 
 def curator_progress(queue: Queue) -> list[tuple[AbstractBaseUser, int]]:
     """Each curator of the queue with how many works they are done with (for admins' eyes)."""
     done = dict(
-        DoneMark.objects.filter(item__queue=queue).values_list("curator").annotate(n=Count("pk")).order_by()
+        DoneMark.objects.filter(queue=queue).values_list("curator").annotate(n=Count("pk")).order_by()
     )
     return [(curator, done.get(curator.pk, 0)) for curator in queue.curators.order_by("pk")]
 
@@ -130,6 +147,6 @@ def mark_done(*, item: QueueItem, user: AbstractBaseUser) -> bool:
     """Done for this curator; True when it made every curator of the queue done with the work."""
     with transaction.atomic():
         QueueItem.objects.select_for_update().filter(pk=item.pk).first()  # the last to finish is one
-        DoneMark.objects.get_or_create(item=item, curator=user)
+        DoneMark.objects.get_or_create(item=item, curator=user, defaults={"queue_id": item.queue_id})
         done = item.done_marks.count()
     return done >= item.queue.curators.count()
