@@ -78,8 +78,10 @@ def _title_resumes(labels: list[str]) -> int:
         if labels[index] == "title":
             last = index
         index += 1
-    interrupted = any(label != "title" for label in labels[labels.index("title") : last])
-    return last if interrupted else 0
+    inside = labels[labels.index("title") : last]
+    if "date" in inside and labels.count("date") == inside.count("date"):
+        return 0  # the reference's only date ('… IM (2017) RNA/DNA ratio …') is not the title's
+    return last if any(label != "title" for label in inside) else 0
 
 
 def build_reference(raw: str, spans: dict[str, str]) -> ParsedReference:
