@@ -37,13 +37,6 @@ def is_abbreviation(bare: str) -> bool:
     return bare in _table()[2]
 
 
-def is_journal_word(word: str) -> bool:
-    """A word journal names are made of: an LTWA abbreviation ('Toxicol') or a word LTWA abbreviates
-    ('Comparative', 'General'); 'Zealand' or 'China' is neither."""
-    bare = word.strip(".,;:()").lower()
-    return is_abbreviation(bare) or _abbreviate_word(bare) != bare
-
-
 def abbreviate(title: str) -> str:
     """A journal's full name -> its abbreviation without full stops; a one-word name stays whole."""
     words = _WORD_RE.findall(title)
