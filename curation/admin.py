@@ -3,7 +3,7 @@ from django.contrib import admin
 from references import indexing
 
 from .forms import AnnotationAdminForm, FindingForm
-from .models import Annotation, Finding
+from .models import Annotation, Decision, Finding, Queue
 
 
 @admin.register(Finding)
@@ -29,3 +29,22 @@ class AnnotationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if previous and previous != obj.work_id:
             indexing.refresh([previous], text=False)
+
+
+@admin.register(Queue)
+class QueueAdmin(admin.ModelAdmin):
+    """For looking and renaming; queues are made from the list page (their works are picked there)."""
+
+    list_display = ["name", "mode", "size", "resolver", "created_at"]
+    readonly_fields = ["selection", "mode", "size"]
+    filter_horizontal = ["curators"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["item", "curator", "finding", "verdict", "decided_at"]
+    list_filter = ["verdict", "finding"]
+    raw_id_fields = ["item"]

@@ -70,6 +70,12 @@ def own_decisions(item: QueueItem, curator: AbstractBaseUser) -> list[Decision]:
     return list(item.decisions.filter(curator=curator).select_related("finding"))
 
 
+def own_history(item: QueueItem, curator: AbstractBaseUser) -> list:
+    """Every version of the curator's decisions on the work, newest first."""
+    records = Decision.history.filter(item_id=item.pk, curator_id=curator.pk).select_related("finding")
+    return list(records.order_by("-history_date", "-history_id"))
+
+
 # --- Comparing and resolving -------------------------------------------------------------------------------
 
 

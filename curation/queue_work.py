@@ -27,10 +27,12 @@ def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = N
     if queue.independent:
         decided = double.own_decisions(item, user)
         labels = [decision.finding.label for decision in decided]
+        changes = double.own_history(item, user)
     else:
         tags = list(work.annotations.select_related("finding"))
         decided = [tag for tag in tags if tag.state == Annotation.State.ACCEPTED]
         labels = [tag.finding.label for tag in tags]
+        changes = [entry["record"] for entry in services.history(work)]
     before, after = neighbours(item)
     base, found = item.get_absolute_url(), mentions(work, vocabulary)
     return {
@@ -41,6 +43,7 @@ def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = N
             f: coloured(getattr(work, f), found[f], vocabulary, base) for f in ("title", "abstract")
         },
         "decided": decided,
+        "history": changes,
         "offers": offers(work, vocabulary, labels, found),
         "offered": _clicked(work, vocabulary, offer),
         "done": DoneMark.objects.filter(item=item, curator=user).exists(),

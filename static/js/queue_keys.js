@@ -7,7 +7,7 @@
   const offers = () => Array.from(root.querySelectorAll(".offer"));
   const help = document.getElementById("keys-help");
   const helpButton = document.getElementById("keys-button");
-  helpButton.hidden = false;
+  helpButton.hidden = help.hidden = false;
   helpButton.addEventListener("click", toggleHelp);
 
   function toggleHelp() {

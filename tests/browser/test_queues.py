@@ -164,3 +164,47 @@ def test_two_curators_a_resolver_and_the_agreement(browser, live_server, django_
 
 def user_decisions(user, work):
     return Decision.objects.filter(curator=user, item__work=work)
+
+
+def test_by_mouse_without_javascript_and_on_a_phone(browser, live_server, django_user_model):
+    from curation import queues
+
+    grant_queue_permissions()
+    library()
+    team = people(django_user_model)
+    queue = queues.queue_create(
+        name="Single",
+        selection="",
+        mode="single",
+        curators=[team["first"]],
+        resolver=None,
+        user=team["admin"],
+    )
+    phone = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844}).new_page()
+    sign_in(phone, live_server, "fay", "fay-password-1", f"/curate/{queue.pk}/next/")
+    expect(phone.locator(".queue-bar")).to_contain_text("work 1")
+    # On a phone the panel follows the text.
+    text, panel = (
+        phone.locator("article.reading").bounding_box(),
+        phone.locator(".curating-panel").bounding_box(),
+    )
+    assert panel["y"] >= text["y"] + text["height"] - 1
+    shoot(phone, "queue-reading-view-phone")
+    expect(phone.locator("#keys-button")).to_be_hidden()  # the keys need the script; the buttons do not
+    phone.get_by_role("button", name="Accept HSCT").click()
+    expect(phone.get_by_role("status")).to_contain_text("HSCT: accepted")
+    assert set(queue.items.get(position=1).work.annotations.values_list("finding__label", flat=True)) == {
+        "HSCT"
+    }
+    # A mention followed offers its finding with its sentence.
+    phone.locator(".abstract a.mention", has_text="blinatumomab").click()
+    expect(phone.get_by_label("Evidence")).to_have_value(
+        "After a second HSCT she received blinatumomab and remains in remission."
+    )
+    phone.get_by_role("button", name="Add").click()
+    expect(phone.get_by_role("status")).to_contain_text("blinatumomab: accepted")
+    phone.get_by_role("button", name="Done, next").click()
+    expect(phone.locator(".queue-bar")).to_contain_text("work 2")
+    expect(phone.locator(".queue-bar")).to_contain_text("1 of 3 done")
+    phone.get_by_role("link", name="Previous").click()
+    expect(phone.locator(".queue-bar")).to_contain_text("you are done with this work")

@@ -236,3 +236,16 @@ def test_a_single_curators_queue_tags_the_work_as_the_tagging_panel_does(client,
     tags = dict(Annotation.objects.filter(work=works[1]).values_list("finding__label", "state"))
     assert tags == {"inotuzumab ozogamicin": "accepted", "HSCT": "rejected"}
     assert not Decision.objects.exists()
+
+
+def test_every_decision_keeps_its_history(client, works, team):
+    queue = make(team)
+    item = queue.items.get(work=works[0])
+    signed(client, team["first"])
+    decide(client, item, "HSCT")
+    decide(client, item, "HSCT", "reject")
+    decision = Decision.objects.get(item=item, finding__label="HSCT")
+    assert decision.version == 2
+    assert [r.verdict for r in decision.history.order_by("history_date")] == ["accept", "reject"]
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "History (2)" in page and "HSCT: rejected" in page and "HSCT: accepted" in page
