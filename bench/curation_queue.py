@@ -13,6 +13,7 @@ templates, database), so the time is what the server spends, without the network
 """
 
 import argparse
+import os
 import platform
 import statistics
 import subprocess
@@ -116,6 +117,7 @@ def measure() -> dict:
         request("decide", "post", decide, {"finding": label, "verdict": verdict})
         request("done", "post", reverse("curation:queue-done", args=[item.pk]))
     return {
+        "load": os.getloadavg()[0],
         "items": QueueItem.objects.filter(queue=queue).count(),
         "times": times,
         "queries": {name: sorted(counts) for name, counts in queries.items()},
@@ -140,8 +142,9 @@ def table(result: dict) -> str:
     lines = [
         "# Curation queue: server time",
         "",
-        f"`python -m bench.curation_queue` on {platform.node()} (2 cores shared with other work, so figures "
-        f"are noisy), PostgreSQL on the same machine. Library from `seed_demo`: {WORKS:,} works; an "
+        f"`python -m bench.curation_queue` on {platform.node()} ({os.cpu_count()} cores shared with other "
+        f"work: load average {result['load']:.1f} at the end of the run, so figures are noisy), PostgreSQL on "
+        f"the same machine. Library from `seed_demo`: {WORKS:,} works; an "
         f"independent queue of every source ({result['items']:,} works) for two curators, the first done "
         f"with {FINISHED:,} of them. {SAMPLES} works in a row: open the next, decide on its first "
         "suggestion, mark it done. Django's full stack in-process (templates rendered, no network). "

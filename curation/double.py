@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from references.models import Work
 
 from .agreement import Counts
 from .models import Annotation, Finding
 from .offers import Offer
-from .queue_models import Decision, Queue, QueueItem, Resolution
+from .queue_models import Decision, DoneMark, Queue, QueueItem, Resolution
 
 ACCEPT, REJECT = Decision.Verdict.ACCEPT, Decision.Verdict.REJECT
 
@@ -33,6 +34,14 @@ def finished_by_both(item: QueueItem) -> bool:
     return item.done_marks.count() >= 2
 
 
+def lock_counting_done(item: QueueItem) -> int:
+    """Lock the item (its decisions, done marks and outcomes change one writer at a time) and count the
+    curators done with it, in one query."""
+    done = DoneMark.objects.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk"))
+    locked = QueueItem.objects.select_for_update(of=("self",)).filter(pk=item.pk)
+    return locked.annotate(done=Coalesce(Subquery(done.values("n")), 0)).values_list("done", flat=True)[0]
+
+
 def decide(
     *, item: QueueItem, curator: AbstractBaseUser, offer: Offer, verdict: str, added: bool = False, note=""
 ) -> Decision:
@@ -47,8 +56,7 @@ def decide(
         "note": note,
     }
     with transaction.atomic():
-        QueueItem.objects.select_for_update().filter(pk=item.pk).first()  # not while the other finishes
-        if finished_by_both(item):
+        if lock_counting_done(item) >= 2:
             raise Refused("Both curators have finished this work; its decisions are with the resolver now.")
         decision = (
             Decision.objects.select_for_update()

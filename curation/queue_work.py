@@ -9,8 +9,8 @@ from . import double, services
 from .mentions import Mention
 from .models import QUOTABLE_FIELDS, Annotation, Finding
 from .offers import Offer, best_mentions, categories, coloured, mentions, offer_at, offer_for, offers
-from .queue_models import Decision, DoneMark, QueueItem
-from .queues import done_count, neighbours
+from .queue_models import Decision, QueueItem
+from .queues import done_counts, neighbours
 from .reading import Vocabulary
 
 ACCEPT, REJECT = Decision.Verdict.ACCEPT, Decision.Verdict.REJECT
@@ -34,6 +34,7 @@ def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = N
         labels = [tag.finding.label for tag in tags]
         changes = [entry["record"] for entry in services.history(work)]
     before, after = neighbours(item)
+    done, here = done_counts(item, user)
     base, found = item.get_absolute_url(), mentions(work, vocabulary)
     return {
         "item": item,
@@ -46,10 +47,10 @@ def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = N
         "history": changes,
         "offers": offers(work, vocabulary, labels, found),
         "offered": _clicked(work, vocabulary, offer),
-        "done": DoneMark.objects.filter(item=item, curator=user).exists(),
+        "done": here,
         "previous": before,
         "following": after,
-        "progress": {"done": done_count(queue, user), "total": queue.size},
+        "progress": {"done": done, "total": queue.size},
         "legend": categories(),
         "finding_labels": list(vocabulary.findings),
     }

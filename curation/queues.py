@@ -136,11 +136,19 @@ def next_item(queue: Queue, user: AbstractBaseUser, after: int = 0) -> QueueItem
 
 
 def neighbours(item: QueueItem) -> tuple[int | None, int | None]:
-    """The ids of the items before and after this one."""
-    items = QueueItem.objects.filter(queue_id=item.queue_id)
-    before = items.filter(position__lt=item.position).order_by("-position")
-    after = items.filter(position__gt=item.position).order_by("position")
-    return before.values_list("pk", flat=True).first(), after.values_list("pk", flat=True).first()
+    """The ids of the items before and after this one, in one query."""
+    items = QueueItem.objects.filter(queue_id=item.queue_id).values("pk")
+    before = items.filter(position__lt=item.position).order_by("-position")[:1]
+    after = items.filter(position__gt=item.position).order_by("position")[:1]
+    both = QueueItem.objects.filter(pk=item.pk).annotate(before=Subquery(before), after=Subquery(after))
+    return both.values_list("before", "after").get()
+
+
+def done_counts(item: QueueItem, user: AbstractBaseUser) -> tuple[int, bool]:
+    """How many works of the item's queue the user is done with, and whether this is one, in one query."""
+    marks = DoneMark.objects.filter(queue_id=item.queue_id, curator=user)
+    counted = marks.aggregate(n=Count("pk"), here=Count("pk", filter=Q(item_id=item.pk)))
+    return counted["n"], bool(counted["here"])
 
 
 def mark_done(*, item: QueueItem, user: AbstractBaseUser) -> bool:
