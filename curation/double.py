@@ -228,9 +228,11 @@ def _tag(work: Work, finding: Finding, verdict: str, source: Decision | None, us
 
 
 def finished_items(queue: Queue) -> list[int]:
-    """Ids of the queue's items both curators finished, in the queue's order."""
-    both = queue.items.annotate(done=Count("done_marks")).filter(done__gte=2).order_by("position")
-    return list(both.values_list("pk", flat=True))
+    """Ids of the queue's items both curators finished, in the queue's order (read from the done marks,
+    not the items: a long queue is mostly not done)."""
+    marks = DoneMark.objects.filter(queue=queue).values("item", "item__position").annotate(n=Count("pk"))
+    both = marks.filter(n__gte=2).order_by("item__position")
+    return [row["item"] for row in both]
 
 
 def awaiting_resolution(queue: Queue) -> list[QueueItem]:

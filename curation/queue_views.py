@@ -63,7 +63,7 @@ def queue_create(request: HttpRequest) -> HttpResponse:
 @workers_only
 def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queue = get_object_or_404(queues.visible_queues(request.user), pk=pk)
-    queues.queue_extend(queue=queue)
+    queues.queue_refresh(queue=queue)
     context = {
         "queue": queue,
         "mine_done": queues.done_count(queue, request.user),

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
+from references import indexing
 from references.forms import WorkFilterForm
 
 from .queue_models import DoneMark, Queue, QueueItem
@@ -75,6 +77,18 @@ def queue_extend(*, queue: Queue) -> int:
             added = cursor.rowcount
         queue.size = queue.items.count()
         queue.save(update_fields=["size"])
+    return added
+
+
+def queue_refresh(*, queue: Queue) -> int:
+    """queue_extend, when the library's index changed since the queue was last extended (a page may call
+    it on every view)."""
+    key = f"queue-extended:{connection.settings_dict['NAME']}:{queue.pk}"
+    seen, now = caches["facets"].get(key), list(indexing.state())
+    if seen == now:
+        return 0
+    added = queue_extend(queue=queue)
+    caches["facets"].set(key, now, timeout=None)
     return added
 
 

@@ -249,3 +249,13 @@ def test_every_decision_keeps_its_history(client, works, team):
     assert [r.verdict for r in decision.history.order_by("history_date")] == ["accept", "reject"]
     page = client.get(item.get_absolute_url()).content.decode()
     assert "History (2)" in page and "HSCT: rejected" in page and "HSCT: accepted" in page
+
+
+def test_the_queues_page_takes_in_works_added_since(client, works, team, django_capture_on_commit_callbacks):
+    queue = make(team)
+    signed(client, team["first"]).get(queue.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):  # the index's change is announced on commit
+        later = source_work("Relapse after HSCT in infants", "A late arrival.", year=1990)
+    page = client.get(queue.get_absolute_url()).content.decode()
+    assert "0 of 4 done" in page
+    assert queue.items.get(work=later).position == 4
