@@ -86,7 +86,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{current.urlencode()}")
     if request.htmx and request.htmx.target == "facets":
         return _facets(request, form)
-    counts, pages, as_of = Counts(0, {}), FirstPages([], 0), None
+    counts, pages, as_of, remembered = Counts(0, {}), FirstPages([], 0), None, None
     if form.is_valid():
         selection = form.selection()
         remembered = Remembered(key=form.selection_key(), order_key=form.order_key(), size=PAGE_SIZE)
@@ -100,7 +100,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(range(pages.total), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = page_ids(selection, pages, number=page.number, size=PAGE_SIZE) if pages.total else []
     page.object_list = _works_in_order(ids)
-    describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "")
+    describe_page(page.object_list, form.cleaned_data.get("q", "") if form.is_valid() else "", remembered)
     shared = request.GET.copy()
     shared.pop("page", None)
     context = {
