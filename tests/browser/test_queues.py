@@ -52,8 +52,21 @@ def shoot(target, name: str) -> None:
     )
 
 
+VIOLATIONS: list[str] = []  # Content-Security-Policy violations on any page of these tests
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
+  window.reportViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} on ${location.pathname}`));"""
+
+
+def watched(page):
+    """The page, reporting CSP violations (events and console) to VIOLATIONS."""
+    page.expose_function("reportViolation", lambda text: VIOLATIONS.append(text))
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda m: "Content Security Policy" in m.text and VIOLATIONS.append(m.text))
+    return page
+
+
 def as_member(browser, live_server, name: str, next_path: str = "/"):
-    page = browser.new_context(viewport=WIDE).new_page()
+    page = watched(browser.new_context(viewport=WIDE).new_page())
     page.set_default_timeout(15_000)
     sign_in(page, live_server, name, f"{name}-password-1", next_path)
     expect(page.get_by_role("button", name=f"Sign out {name}")).to_be_visible()
@@ -160,6 +173,7 @@ def test_two_curators_a_resolver_and_the_agreement(browser, live_server, django_
         answer = researcher.goto(f"{live_server.url}{path}")
         assert answer.status == 403, path
     assert "blinatumomab" not in researcher.content()
+    assert not VIOLATIONS, VIOLATIONS
 
 
 def user_decisions(user, work):
