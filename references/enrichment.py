@@ -94,9 +94,18 @@ def start_enrichment(
         items = EnrichmentItem.objects.bulk_create(EnrichmentItem(batch=batch, work_id=pk) for pk in work_ids)
         Work.objects.filter(pk__in=work_ids).update(enrichment_state=EnrichmentState.QUEUED)
         indexing.refresh(work_ids, text=False)
+        _plan_pubmed(batch.pk, work_ids, new=True)
         for item in items:
             enrich_item.delay_on_commit(item.pk)
     return batch
+
+
+def _plan_pubmed(batch_id: int, work_ids: list[int], *, new: bool) -> None:
+    """PubMed's half fetches the batch's works in groups, planned before any task runs."""
+    # Imported here: the pipeline, which the PubMed part reads records through, imports us.
+    from .pubmed.enrichment import plan_groups
+
+    plan_groups(batch_id, work_ids, new=new)
 
 
 def works_to_enrich() -> QuerySet:
@@ -145,6 +154,9 @@ def resume_batch(batch: EnrichmentBatch) -> int:
         )
         waiting = list(batch.items.filter(pubmed_pending=True).values_list("pk", flat=True))
         EnrichmentItem.objects.filter(pk__in=waiting).update(state=Item.PENDING, finished_at=None)
+        # Works that got a DOI meanwhile join the plan; the groups fetched before the pause are kept.
+        resumed_works = batch.items.filter(pk__in=[*pending, *waiting]).order_by("pk")
+        _plan_pubmed(batch.pk, list(resumed_works.values_list("work_id", flat=True)), new=False)
         for pk in [*pending, *waiting]:
             enrich_item.delay_on_commit(pk)
     return len(pending) + len(waiting)
@@ -285,7 +297,7 @@ class PubMedHalf:
 
     def run(self) -> None:
         # Imported here: references.pubmed.enrichment reads records through the pipeline, which imports us.
-        from .pubmed.enrichment import PubMedError, enrich_from_pubmed, pubmed_client
+        from .pubmed.enrichment import PubMedError, batch_records, enrich_from_pubmed
 
         if self.ran or not self.wanted(Work.objects.get(pk=self.work_id)):
             return
@@ -294,8 +306,8 @@ class PubMedHalf:
             self.waiting = True
             return
         try:
-            client = pubmed_client(on_attempt=partial(_count_pubmed_attempt, self.batch_id))
-            self.notes.append(enrich_from_pubmed(self.work_id, client))
+            records = batch_records(self.batch_id, on_attempt=partial(_count_pubmed_attempt, self.batch_id))
+            self.notes.append(enrich_from_pubmed(self.work_id, records))
         except PubMedPaused:
             self.waiting = True
         except PubMedError as error:
@@ -375,8 +387,17 @@ def _finish(
     pending = EnrichmentItem.objects.filter(batch=OuterRef("pk"), state=Item.PENDING)
     waiting = EnrichmentItem.objects.filter(batch=OuterRef("pk"), pubmed_pending=True)
     settled = EnrichmentBatch.objects.filter(pk=item.batch_id, finished_at=None).exclude(Exists(pending))
-    settled.exclude(Exists(waiting)).update(state=EnrichmentBatch.State.FINISHED, finished_at=timezone.now())
+    finished = settled.exclude(Exists(waiting))
+    if finished.update(state=EnrichmentBatch.State.FINISHED, finished_at=timezone.now()):
+        _forget_pubmed(item.batch_id)
     # Only PubMed's paused half is left: the batch waits for a resume, as when Crossref's pauses.
     settled.filter(Exists(waiting), state=EnrichmentBatch.State.RUNNING).update(
         state=EnrichmentBatch.State.PAUSED
     )
+
+
+def _forget_pubmed(batch_id: int) -> None:
+    """The batch is over: the PubMed records its groups kept go."""
+    from .pubmed.enrichment import forget_groups
+
+    forget_groups(batch_id)

@@ -25,6 +25,13 @@ ESEARCH_BATCH = 50  # DOIs per esearch: an OR of [doi] terms, well under any len
 _ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
 _ID = re.compile(rb"<Id>(\d+)</Id>")
 _COMPLETE = re.compile(rb"</(?:eSearchResult|PubmedArticleSet)>\s*$")
+_RECORD_START = re.compile(rb"<Pubmed(?:Book)?Article>")
+_RECORD_END = re.compile(rb"</Pubmed(?:Book)?Article>")
+_PMID = re.compile(rb"<PMID[^>]*>(\d+)</PMID>")
+_OWN_DOI = re.compile(rb'<(?:ArticleId IdType|ELocationID EIdType)="doi"[^>]*>([^<]+)<')
+_CITED = (b"ReferenceList", b"CommentsCorrectionsList")
+HEAD = b'<?xml version="1.0" ?>\n<PubmedArticleSet>\n'
+TAIL = b"\n</PubmedArticleSet>\n"
 
 
 class PubMedError(Exception):
@@ -71,6 +78,31 @@ class PubMedClient:
         for chunk in _chunks(list(dict.fromkeys(pmids)), EFETCH_BATCH):
             for record in self._efetch(chunk):
                 found[record.pmid] = record
+        return found
+
+    def fetch_raw(self, pmids: Iterable[str]) -> dict[str, bytes]:
+        """Each PubMed record's XML, by PMID, unread: a task reads its own work's record (see read_record),
+        so that fetching is not held back by reading 200 records. The works a record cites and the comments
+        on it, which the reader skips and which are often most of a record, are left out."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(list(dict.fromkeys(pmids)), EFETCH_BATCH):
+            body = self._request("efetch", {"db": "pubmed", "id": ",".join(chunk), "retmode": "xml"})
+            for record in _split(body):
+                if pmid := _PMID.search(record):
+                    found.setdefault(pmid.group(1).decode(), _without_cited(record))
+        return found
+
+    def fetch_raw_by_doi(
+        self, dois: Iterable[str], *, lookup: Callable[[list[str]], list[str]] | None = None
+    ) -> dict[str, bytes]:
+        """Each PubMed record's XML, by the DOI (lower-cased) it was found by; read_record checks the DOI.
+        `lookup` finds the PMIDs (pmids_for_dois unless given)."""
+        wanted = sorted({doi.lower() for doi in dois})
+        found: dict[str, bytes] = {}
+        for record in self.fetch_raw((lookup or self.pmids_for_dois)(wanted)).values():
+            for doi in _OWN_DOI.findall(record):
+                if (doi := doi.decode("utf-8", "replace").strip().lower()) in wanted:
+                    found.setdefault(doi, record)
         return found
 
     def pmids_for_dois(self, dois: Iterable[str]) -> list[str]:
@@ -128,6 +160,34 @@ class PubMedClient:
         pause = max(self.pause_seconds, self.retry.delay(attempt, None))
         self.throttle.pause(pause)
         return pause
+
+
+def read_record(raw: bytes) -> ParsedReference:
+    """A record fetch_raw kept, read by the PubMed XML reader."""
+    try:
+        (record,) = parse_pubmed_xml((HEAD + raw + TAIL).decode("utf-8")).references
+    except (Unreadable, UnicodeDecodeError, ValueError) as error:
+        raise PubMedError(f"PubMed sent an unreadable record: {error}") from error
+    return record
+
+
+def _split(body: bytes) -> Iterator[bytes]:
+    """The records of an efetch answer, each as its own XML (a scan for the tags, not a parse)."""
+    starts = [match.start() for match in _RECORD_START.finditer(body)]
+    for start, end in zip(starts, [*starts[1:], len(body)], strict=True):
+        ends = list(_RECORD_END.finditer(body, start, end))
+        if ends:
+            yield body[start : ends[-1].end()]
+
+
+def _without_cited(record: bytes) -> bytes:
+    for tag in _CITED:
+        while (start := record.find(b"<" + tag)) >= 0:
+            end = record.find(b"</" + tag + b">", start)
+            if end < 0:
+                break
+            record = record[:start] + record[end + len(tag) + 3 :]
+    return record
 
 
 def _checked(response: httpx2.Response) -> bytes:

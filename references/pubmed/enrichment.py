@@ -7,7 +7,7 @@ value is never touched (as with Crossref: see references.crossref_answers.fill_f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +25,7 @@ from references.pipeline.records import work_values
 from references.refparse.records import JOURNAL_ARTICLE, Name, ParsedReference
 
 from .client import Identity, PubMedClient, PubMedError
+from .groups import DOI, BatchRecords, GroupStore, key_for
 
 # Identifiers are unique among works: one another work holds already is a duplicate, not ours to take.
 IDENTIFIERS = ("doi", "pmid", "pmcid")
@@ -70,6 +71,46 @@ def pubmed_client(*, on_attempt: Callable[[Attempt], None] | None = None) -> Pub
     )
 
 
+def group_store(batch_id: int) -> GroupStore:
+    """Where a batch's PubMed groups are planned, claimed and kept, shared by every process."""
+    return GroupStore(
+        _redis(settings.REDIS_URL),
+        settings.NCBI_REDIS_PREFIX,
+        batch_id,
+        lease_seconds=settings.NCBI_TIMEOUT + 5,
+    )
+
+
+def plan_groups(batch_id: int, work_ids: Iterable[int], *, new: bool) -> None:
+    """Split these works' PMIDs and DOIs into the batch's groups, in the order the batch's items run; a new
+    batch first clears what an earlier database's batch of the same number may have left."""
+    if not settings.NCBI_ENRICH:
+        return
+    if new:
+        forget_groups(batch_id)
+    ids = list(work_ids)
+    found = {
+        pk: (pmid, doi) for pk, pmid, doi in Work.objects.filter(pk__in=ids).values_list("pk", "pmid", "doi")
+    }
+    keys = [key for pk in ids if pk in found and (key := key_for(*found[pk]))]
+    group_store(batch_id).plan(keys, settings.NCBI_GROUP_SIZE)
+
+
+def forget_groups(batch_id: int) -> None:
+    group_store(batch_id).forget()
+
+
+def batch_records(batch_id: int, *, on_attempt: Callable[[Attempt], None] | None = None) -> BatchRecords:
+    """The batch's records as its works ask for them, fetched a group at a time and several groups at once."""
+    return BatchRecords(
+        group_store(batch_id),
+        pubmed_client(),
+        in_flight=settings.NCBI_CONCURRENCY,
+        ahead=settings.NCBI_GROUPS_AHEAD,
+        on_attempt=on_attempt,
+    )
+
+
 def record_url(pmid: str) -> str:
     return f"{settings.NCBI_BASE_URL.rstrip('/')}/efetch.fcgi?db=pubmed&id={pmid}"
 
@@ -78,27 +119,39 @@ def wants_pubmed(work: Work) -> bool:
     return bool(settings.NCBI_ENRICH and (work.pmid or work.doi))
 
 
-def enrich_from_pubmed(work_id: int, client: PubMedClient) -> str:
-    """Look the work up in PubMed and fill it; the outcome in words. Raises PubMedError when NCBI failed."""
+def enrich_from_pubmed(work_id: int, source: PubMedClient | BatchRecords) -> str:
+    """Look the work up in PubMed (through its batch's groups, or a request of its own) and fill it; the
+    outcome in words. Raises PubMedError when NCBI failed."""
     work = Work.objects.get(pk=work_id)
-    if work.pmid:
-        record = client.fetch([work.pmid]).get(work.pmid)
-        missing = f"PubMed has no record of PMID {work.pmid}."
-    elif work.doi:
-        record = client.fetch_by_doi([work.doi]).get(work.doi.lower())
-        missing = "PubMed does not index this DOI."
-    else:
+    key = key_for(work.pmid, work.doi)
+    if key is None:
         return "Nothing to look up in PubMed (no PMID or DOI)."
+    record = source.record(key) if isinstance(source, BatchRecords) else _fetch(source, work)
     if record is None:
-        return missing
-    with transaction.atomic():
-        work = Work.objects.select_for_update().get(pk=work_id)
-        filled = fill_from_pubmed(work, record, source_url=record_url(record.pmid))
+        filled = None
+    else:
+        with transaction.atomic():
+            work = Work.objects.select_for_update().get(pk=work_id)
+            filled = fill_from_pubmed(work, record, source_url=record_url(record.pmid))
+    if isinstance(source, BatchRecords):
+        source.used(key)
+    if filled is None:
+        return (
+            "PubMed does not index this DOI."
+            if key.startswith(DOI)
+            else f"PubMed has no record of PMID {work.pmid}."
+        )
     return (
         f"Filled from PubMed: {', '.join(n.replace('_', ' ') for n in filled)}."
         if filled
         else "PubMed had nothing this work lacks."
     )
+
+
+def _fetch(client: PubMedClient, work: Work) -> ParsedReference | None:
+    if work.pmid:
+        return client.fetch([work.pmid]).get(work.pmid)
+    return client.fetch_by_doi([work.doi]).get(work.doi.lower())
 
 
 def fill_from_pubmed(work: Work, record: ParsedReference, *, source_url: str) -> list[str]:
@@ -190,4 +243,13 @@ def _person(name: Name) -> _Person:
     return _Person(name.family, name.given, printed, name.orcid)
 
 
-__all__ = ["PubMedError", "enrich_from_pubmed", "fill_from_pubmed", "pubmed_client", "wants_pubmed"]
+__all__ = [
+    "PubMedError",
+    "batch_records",
+    "enrich_from_pubmed",
+    "fill_from_pubmed",
+    "forget_groups",
+    "plan_groups",
+    "pubmed_client",
+    "wants_pubmed",
+]

@@ -35,8 +35,11 @@ def servers():
 
 
 @pytest.fixture
-def worker(queue, servers, django_db_blocker):
+def worker(queue, servers, django_db_blocker, settings):
     crossref, ncbi = servers
+    settings.NCBI_ENRICH = True
+    # The batch's PubMed groups are planned here, by start_enrichment, where the worker finds them.
+    settings.NCBI_REDIS_PREFIX = f"test-pubmed-worker-{uuid.uuid4().hex}"
     with django_db_blocker.unblock():
         env = worker_env(
             CROSSREF_BASE_URL=crossref.url,
@@ -46,7 +49,7 @@ def worker(queue, servers, django_db_blocker):
             NCBI_EMAIL="curators@example.org",
             NCBI_API_KEY="",
             NCBI_RATE="3",
-            NCBI_REDIS_PREFIX=f"test-pubmed-worker-{uuid.uuid4().hex}",
+            NCBI_REDIS_PREFIX=settings.NCBI_REDIS_PREFIX,
         )
     with running_worker(queue, env, log_path=ROOT / "test-pubmed-worker.log") as process:
         yield process
@@ -81,7 +84,8 @@ def test_a_batch_fills_from_both_sources_and_spares_the_curators_abstract(server
     curated.refresh_from_db()
     assert curated.abstract == "Curator's summary."
     assert ncbi.violations == 0
-    assert sum(1 for r in ncbi.requests if r.tool == "efetch") == 3
+    efetches = [r for r in ncbi.requests if r.tool == "efetch"]
+    assert sorted(len(r.ids) for r in efetches) == [1, 2], "both PMIDs in one request, the DOI's in another"
 
 
 def test_ncbi_down_fails_the_item_with_the_reason_and_keeps_crossrefs_fill(servers, worker):

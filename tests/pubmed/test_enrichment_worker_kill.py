@@ -1,7 +1,7 @@
 """A worker killed mid-batch loses nothing of PubMed's half: a real worker running sixteen tasks at a time through
-NCBI's shared limit is killed with SIGKILL, another finishes the batch; each work is fetched from PubMed once
-(only the requests in flight at the kill twice) and the local E-utilities server counts no request over the
-limit, with and without an API key."""
+NCBI's shared limit, fetching works in groups, is killed with SIGKILL, another finishes the batch; each work is
+fetched from PubMed once (only the groups in flight at the kill twice) and the local E-utilities server counts no
+request over the limit, with and without an API key."""
 
 import json
 import os
@@ -21,7 +21,9 @@ from tests.helpers import ROOT, wait_until
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 WORKS = 60
-IN_FLIGHT = 16  # the killed worker's threads: the most requests a kill can leave unfinished
+IN_FLIGHT = 16  # the killed worker's threads
+GROUP = 5  # PMIDs to an efetch: small, so that the kill comes while groups are still being fetched
+CLAIMS = 4  # groups fetched at once (NCBI_CONCURRENCY), besides the groups of the works being enriched
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,13 @@ def queue():
 
 
 @pytest.mark.parametrize(("api_key", "rate"), [("", 3), ("test-ncbi-key", 10)], ids=["no-key", "key"])
-def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(queue, django_db_blocker, api_key, rate):
+def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(
+    queue, django_db_blocker, settings, api_key, rate
+):
+    settings.NCBI_ENRICH = True
+    # The batch's PubMed groups are planned here, by start_enrichment, where the workers find them.
+    settings.NCBI_REDIS_PREFIX = f"test-pubmed-kill-{uuid.uuid4().hex}"
+    settings.NCBI_GROUP_SIZE = GROUP
     with FakeCrossref(rate_limit=10) as crossref, FakeNCBI(rate=3, key_rate=10, latency=(0.02, 0.08)) as ncbi:
         pmids = ncbi.add_records(WORKS, first_pmid=92_000_001 + 1000 * rate)
         for pmid in pmids:
@@ -50,7 +58,9 @@ def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(queue, django_
                 NCBI_EMAIL="curators@example.org",
                 NCBI_API_KEY=api_key,
                 NCBI_RATE=str(rate),
-                NCBI_REDIS_PREFIX=f"test-pubmed-kill-{uuid.uuid4().hex}",
+                NCBI_REDIS_PREFIX=settings.NCBI_REDIS_PREFIX,
+                NCBI_GROUP_SIZE=str(GROUP),
+                NCBI_CONCURRENCY=str(CLAIMS),
                 # The killed worker's throttle leases lapse after the timeout and 5 s, not 35 s.
                 NCBI_TIMEOUT="5",
                 CROSSREF_TIMEOUT="5",
@@ -79,8 +89,18 @@ def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(queue, django_
         assert filled.filter(publisher="Killed Press", enrichment_state="enriched").count() == WORKS
         fetches = [ncbi.fetched(pmid) for pmid in pmids]
         assert min(fetches) == 1 and max(fetches) <= 2, fetches
-        assert sum(fetches) <= WORKS + IN_FLIGHT, fetches
-        assert ncbi.violations == 0
+        answered = [r for r in ncbi.requests if r.tool == "efetch" and r.status == 200]
+        groups = [r for r in answered if len(r.ids) == GROUP]
+        alone = [r for r in answered if len(r.ids) == 1]
+        assert len(groups) + len(alone) == len(answered), [len(r.ids) for r in answered]
+        # Groups fetched twice: at most those claimed at the kill (claims beyond the groups of the works being
+        # enriched are capped at CLAIMS; those works belong to at most IN_FLIGHT / GROUP + 1 groups).
+        assert len(groups) <= WORKS // GROUP + CLAIMS + IN_FLIGHT // GROUP + 1, fetches
+        # A work the killed worker had filled but not marked done, whose group's records were used up, is
+        # fetched again on its own when its task comes back.
+        assert len(alone) <= IN_FLIGHT, fetches
+        times = sorted((round(r.started, 3), r.tool, len(r.ids), r.status) for r in ncbi.requests)
+        assert ncbi.violations == 0, times
         assert {r.param("api_key") for r in ncbi.requests} == {api_key}
 
 

@@ -20,6 +20,14 @@ def crossref(settings, crossref_server):
     return crossref_server
 
 
+@pytest.fixture
+def one_by_one(settings):
+    """PubMed's half fetches a work at a time (groups of one, none ahead), as the counts below assume."""
+    settings.NCBI_GROUP_SIZE = 1
+    settings.NCBI_CONCURRENCY = 1
+    settings.NCBI_GROUPS_AHEAD = 0
+
+
 def run_pending(batch: EnrichmentBatch) -> EnrichmentBatch:
     for pk in batch.items.filter(state="pending").values_list("pk", flat=True):
         enrich(pk)
@@ -27,7 +35,7 @@ def run_pending(batch: EnrichmentBatch) -> EnrichmentBatch:
     return batch
 
 
-def test_ncbi_down_pauses_pubmeds_half_and_crossrefs_goes_on(settings, ncbi, crossref):
+def test_ncbi_down_pauses_pubmeds_half_and_crossrefs_goes_on(settings, ncbi, crossref, one_by_one):
     settings.NCBI_MAX_TRIES = 2
     settings.CROSSREF_PAUSE_MIN_REQUESTS = 10
     pmids = ncbi.add_records(8, first_pmid=91_000_001)
@@ -114,7 +122,7 @@ def test_the_command_resumes_a_batch_whose_pubmed_half_alone_is_paused():
         call_command("enrich", "--resume", str(batch.pk))
 
 
-def test_crossref_down_pauses_crossrefs_half_and_pubmeds_goes_on(settings, ncbi, crossref):
+def test_crossref_down_pauses_crossrefs_half_and_pubmeds_goes_on(settings, ncbi, crossref, one_by_one):
     settings.CROSSREF_MAX_TRIES = 2
     settings.CROSSREF_PAUSE_MIN_REQUESTS = 10
     pmids = ncbi.add_records(8, first_pmid=91_200_001)

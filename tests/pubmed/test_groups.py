@@ -1,0 +1,134 @@
+"""PubMed's half of a batch fetches works in groups: one efetch for a group's PMIDs, one esearch and efetch for
+its DOIs, several groups at once within NCBI's limit; a group NCBI fails fails each of its works with the
+reason; a claim a dead process held lapses and its group is fetched by another. Called as the task calls it."""
+
+import time
+import uuid
+from dataclasses import replace
+
+import pytest
+
+from references.enrichment import enrich, start_enrichment
+from references.models import EnrichmentBatch, Work
+from references.pubmed.client import PubMedError
+from references.pubmed.enrichment import batch_records, group_store, pubmed_client
+from references.pubmed.groups import BatchRecords, GroupStore, key_for
+from tests.fakencbi import FakeNCBI
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crossref(settings, crossref_server):
+    settings.CROSSREF_BASE_URL = crossref_server.url
+    settings.CROSSREF_REDIS_PREFIX = f"test-pubmed-groups-{uuid.uuid4().hex}"
+    return crossref_server
+
+
+def run_pending(batch: EnrichmentBatch) -> EnrichmentBatch:
+    for pk in batch.items.filter(state="pending").values_list("pk", flat=True):
+        enrich(pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_a_batch_fetches_its_works_a_group_at_a_time(settings, ncbi, crossref):
+    settings.NCBI_GROUP_SIZE = 5
+    pmids = ncbi.add_records(18, first_pmid=93_000_001)
+    for pmid in pmids:
+        crossref.add_work(f"10.5555/pubmed.{pmid}", publisher="Grouped Press")
+    by_pmid = [Work.objects.create(pmid=pmid, title="") for pmid in pmids[:12]]
+    by_doi = [Work.objects.create(doi=f"10.5555/pubmed.{pmid}", title=f"W {pmid}") for pmid in pmids[12:]]
+    batch = run_pending(start_enrichment(works=by_pmid + by_doi, origin=EnrichmentBatch.Origin.COMMAND))
+
+    assert batch.state == EnrichmentBatch.State.FINISHED
+    assert set(batch.items.values_list("state", flat=True)) == {"done"}
+    efetches = [r for r in ncbi.requests if r.tool == "efetch"]
+    assert sorted(len(r.ids) for r in efetches) == [1, 2, 5, 5, 5], "12 PMIDs in 3 groups, 6 DOIs in 2"
+    assert sum(1 for r in ncbi.requests if r.tool == "esearch") == 2
+    assert [ncbi.fetched(pmid) for pmid in pmids] == [1] * 18
+    filled = Work.objects.filter(pk__in=[w.pk for w in by_pmid + by_doi]).exclude(abstract="")
+    assert filled.filter(publisher="Grouped Press").count() == 18
+    assert ncbi.violations == 0
+    assert group_store(batch.pk).count() == 0, "the finished batch's groups are gone from Redis"
+
+
+def test_a_group_ncbi_fails_fails_each_of_its_works_with_the_reason(settings, ncbi, crossref):
+    pmids = ncbi.add_records(3, first_pmid=93_100_001)
+    works = [Work.objects.create(pmid=pmid, title="T") for pmid in pmids]
+    ncbi.inject("500", times=settings.NCBI_MAX_TRIES)
+    batch = run_pending(start_enrichment(works=works, origin=EnrichmentBatch.Origin.COMMAND))
+    outcomes = list(batch.items.values_list("state", "outcome"))
+    assert [state for state, _ in outcomes] == ["failed"] * 3
+    assert all("PubMed failed: NCBI had a server error (500)." in outcome for _, outcome in outcomes)
+    assert len(ncbi.requests) == settings.NCBI_MAX_TRIES, "the group's retries, not each work's"
+    assert not Work.objects.exclude(abstract="").exists()
+
+
+def test_an_error_inside_a_200_answer_fails_the_groups_works_with_its_text(settings, ncbi, crossref):
+    pmids = ncbi.add_records(2, first_pmid=93_200_001)
+    works = [Work.objects.create(pmid=pmid, title="T") for pmid in pmids]
+    ncbi.inject("error", tool="efetch", message="Some IDs have invalid value")
+    batch = run_pending(start_enrichment(works=works, origin=EnrichmentBatch.Origin.COMMAND))
+    outcomes = list(batch.items.values_list("outcome", flat=True))
+    assert all("NCBI reported an error: Some IDs have invalid value" in outcome for outcome in outcomes)
+    assert len(ncbi.requests) == 1
+
+
+def test_a_kept_record_reads_back_as_fetched(ncbi):
+    pmid = ncbi.add_records(1, first_pmid=93_300_001)[0]
+    key = key_for(pmid, "")
+    store = group_store(1)
+    store.plan([key, "pmid:1"], 200)
+    records = batch_records(1)
+    kept, fetched = records.record(key), pubmed_client().fetch([pmid])[pmid]
+    assert replace(kept, line=None) == replace(fetched, line=None)
+    assert records.record("pmid:1") is None, "no record, kept as such"
+    assert ncbi.fetched(pmid) == 2, "once for the group, once by the test's own client"
+    store.forget()
+
+
+def test_a_dead_processs_claim_lapses_and_its_group_is_fetched_by_another(settings, ncbi, django_db_blocker):
+    pmids = ncbi.add_records(3, first_pmid=93_400_001)
+    keys = [key_for(pmid, "") for pmid in pmids]
+    store = GroupStore(group_store(1).redis, settings.NCBI_REDIS_PREFIX, 2, lease_seconds=0.5)
+    store.plan(keys, 200)
+    assert store.claim(0, 0, 1, 1) == [0], "a process claims the group, then dies"
+    records = BatchRecords(store, pubmed_client(), in_flight=2, ahead=5)
+    started = time.monotonic()
+    assert records.record(keys[1]).pmid == pmids[1]
+    assert time.monotonic() - started >= 0.4, "it waited for the lease to lapse"
+    assert [ncbi.fetched(pmid) for pmid in pmids] == [1, 1, 1]
+    store.forget()
+
+
+def test_several_groups_are_fetched_at_once_within_the_limit(settings):
+    settings.NCBI_API_KEY, settings.NCBI_RATE = "test-key", 10
+    settings.NCBI_REDIS_PREFIX = f"test-ncbi-{uuid.uuid4().hex}"
+    with FakeNCBI(rate=3, key_rate=10, latency=(0.2, 0.4)) as server:
+        settings.NCBI_BASE_URL = server.url
+        pmids = server.add_records(40, first_pmid=93_500_001)
+        store = group_store(3)
+        store.plan([key_for(pmid, "") for pmid in pmids], 2)
+        records = batch_records(3)
+        started = time.monotonic()
+        for pmid in pmids:
+            assert records.record(key_for(pmid, "")).pmid == pmid
+        seconds = time.monotonic() - started
+        store.forget()
+    assert len(server.requests) == 20 and server.violations == 0
+    assert server.max_in_flight >= 5, "one group at a time would take 20 x 0.3 s"
+    assert seconds < 4.5
+
+
+def test_a_failed_group_is_an_error_for_each_key(settings, ncbi):
+    pmids = ncbi.add_records(2, first_pmid=93_600_001)
+    store = group_store(4)
+    store.plan([key_for(pmid, "") for pmid in pmids], 200)
+    ncbi.inject("503", times=settings.NCBI_MAX_TRIES)
+    records = batch_records(4)
+    for pmid in pmids:
+        with pytest.raises(PubMedError, match="server error"):
+            records.record(key_for(pmid, ""))
+    assert len(ncbi.requests) == settings.NCBI_MAX_TRIES
+    store.forget()
