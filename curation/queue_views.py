@@ -51,7 +51,7 @@ def queue_create(request: HttpRequest) -> HttpResponse:
         except queues.QueueRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"Queue “{queue}” made with {queue.items.count()} works.")
+            messages.success(request, f"Queue “{queue}” made with {queue.size} works.")
             return redirect(queue)
     chosen = form["selection"].value() or ""
     filters = WorkFilterForm(QueryDict(chosen))
@@ -83,7 +83,7 @@ def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def queue_next(request: HttpRequest, pk: int) -> HttpResponse:
     queue = get_object_or_404(Queue.objects.filter(curators=request.user), pk=pk)
     item = queues.next_item(queue, request.user)
-    if item is None and queues.queue_extend(queue=queue):
+    if item is None and queues.queue_refresh(queue=queue):
         item = queues.next_item(queue, request.user)
     if item is None:
         messages.success(request, "You are done with every work of this queue.")

@@ -82,12 +82,15 @@ def queue_extend(*, queue: Queue) -> int:
 
 def queue_refresh(*, queue: Queue) -> int:
     """queue_extend, when the library's index changed since the queue was last extended (a page may call
-    it on every view)."""
+    it on every view); nothing when its selection no longer reads."""
     key = f"queue-extended:{connection.settings_dict['NAME']}:{queue.pk}"
     seen, now = caches["facets"].get(key), list(indexing.state())
     if seen == now:
         return 0
-    added = queue_extend(queue=queue)
+    try:
+        added = queue_extend(queue=queue)
+    except QueueRefused:  # its selection names a finding since deleted: the queue keeps the works it has
+        return 0
     caches["facets"].set(key, now, timeout=None)
     return added
 

@@ -259,3 +259,10 @@ def test_the_queues_page_takes_in_works_added_since(client, works, team, django_
     page = client.get(queue.get_absolute_url()).content.decode()
     assert "0 of 4 done" in page
     assert queue.items.get(work=later).position == 4
+
+
+def test_a_queue_whose_selection_no_longer_reads_keeps_its_works(client, works, team):
+    queue = make(team)
+    Queue.objects.filter(pk=queue.pk).update(selection="year=not-a-year")  # e.g. a finding since deleted
+    assert signed(client, team["admin"]).get(queue.get_absolute_url()).status_code == 200
+    assert queue.items.count() == 3
