@@ -60,9 +60,7 @@ _SCRIPTS = _EAST_ASIAN | frozenset(
 
 def decode_page(data: bytes) -> DecodedPage:
     """Decode a saved page, or raise PageRejected saying why it cannot be imported."""
-    if not data.strip():
-        raise PageRejected(_EMPTY)
-    _refuse_binary(data)
+    refuse_undecodable(data)
     text, encoding = _decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -70,6 +68,13 @@ def decode_page(data: bytes) -> DecodedPage:
     head = text[:1024].lstrip("\ufeff \t\n")
     file_format = "html" if head.startswith("<") and _HTML_START_RE.search(head) else "text"
     return DecodedPage(text=text, encoding=encoding, file_format=file_format)
+
+
+def refuse_undecodable(data: bytes) -> None:
+    """PageRejected for an empty file and for binary ones (PDF, archives, images), said so."""
+    if not data or data.isspace():  # not data.strip(): that copies a large file
+        raise PageRejected(_EMPTY)
+    _refuse_binary(data)
 
 
 def _refuse_binary(data: bytes) -> None:

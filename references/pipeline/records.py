@@ -23,6 +23,7 @@ from django.utils import timezone
 from .. import indexing
 from ..enrichment import start_enrichment
 from ..importers import PageRejected, decode_page
+from ..importers.decoding import refuse_undecodable
 from ..matching import Keys
 from ..models import (
     Contributor,
@@ -38,6 +39,7 @@ from ..models import (
 from ..origins import BLANK
 from ..refparse.collector import collector_paused
 from ..refparse.records import ParsedReference, Problem, Unreadable
+from ..refparse.source import TextSource
 from ..refparse.streaming import RecordStream, stream_records
 from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
 from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
@@ -127,7 +129,8 @@ class RecordPlan:
 def open_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordStream:
     """A file's records, to be read; RecordsRefused saying why when they cannot be."""
     try:
-        stream = stream_records(decode_page(data).text, format=format)
+        refuse_undecodable(data)
+        stream = stream_records(TextSource.of(data) or decode_page(data).text, format=format)
     except (PageRejected, Unreadable) as refusal:
         raise RecordsRefused(f"{file_name}: {refusal}") from refusal
     if stream.format == "text":

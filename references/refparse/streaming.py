@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .formats import detect_format, stream_structured
+from .formats import STREAMED, detect_format, stream_structured
 from .formats.sniff import refuse_binary
 from .limits import check_limits
 from .records import ParsedReference, Problem
+from .source import TextSource
+
+HEAD = 1 << 20  # characters: what a large file's format is told from
 
 
 @dataclass
@@ -30,11 +33,21 @@ class RecordStream:
             yield batch
 
 
-def stream_records(text: str, *, format: str | None = None) -> RecordStream:
+def stream_records(text: str | TextSource, *, format: str | None = None) -> RecordStream:
     """The records of a structured file as they are read; a plain-text list comes back as format "text" with
-    nothing to read (it is parsed whole, by parse_reference_list). Unreadable when no reader can."""
+    nothing to read (it is parsed whole, by parse_reference_list). Unreadable when no reader can.
+
+    A TextSource whose start reads as one of the formats read a record at a time is read so, a slice at a time;
+    any other is read whole."""
+    given = {"doi": "ids"}.get(format, format)
+    if isinstance(text, TextSource):
+        head = text.head(HEAD)
+        refuse_binary(head)
+        if (format := given or detect_format(head)) in STREAMED:
+            return RecordStream(format, *stream_structured(text, format))
+        text = text.text()
     refuse_binary(text)
-    format = {"doi": "ids"}.get(format, format) or detect_format(text)
+    format = given or detect_format(text)
     if format == "text":
         return RecordStream("text", iter(()), [])
     return RecordStream(format, *stream_structured(text, format))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from references.refparse.records import ParsedList, ParsedReference, Problem
+from references.refparse.source import TextSource
 
 from .bibtex import parse_bibtex
 from .csljson import parse_csljson
@@ -24,7 +25,14 @@ from .render import render_reference
 from .ris import parse_ris
 from .wos import parse_wos
 
-__all__ = ["FORMATS", "detect_format", "parse_structured", "render_reference", "stream_structured"]
+__all__ = [
+    "FORMATS",
+    "STREAMED",
+    "detect_format",
+    "parse_structured",
+    "render_reference",
+    "stream_structured",
+]
 
 _READERS: dict[str, Callable[[str], ParsedList]] = {
     "bibtex": parse_bibtex,
@@ -42,7 +50,9 @@ _READERS: dict[str, Callable[[str], ParsedList]] = {
 
 # Readers that give one record at a time (the formats of large database exports), each with a quick count of
 # the records a file holds, for progress bars.
-_STREAMS: dict[str, tuple[Callable[[str], Iterator[ParsedReference]], Callable[[str], int]]] = {
+_STREAMS: dict[
+    str, tuple[Callable[[str | TextSource], Iterator[ParsedReference]], Callable[[str | TextSource], int]]
+] = {
     "medline": (iter_medline, lambda text: text.count("\nPMID-") + text.startswith("PMID-")),
     "pubmed-xml": (
         iter_pubmed_xml,
@@ -51,18 +61,23 @@ _STREAMS: dict[str, tuple[Callable[[str], Iterator[ParsedReference]], Callable[[
 }
 
 
+STREAMED = frozenset(_STREAMS)
+
+
 def parse_structured(text: str, format: str) -> ParsedList:
     """Read `text` as `format` (one of FORMATS); entries that cannot be read become Problems."""
     return _READERS[_known(format)](text.removeprefix("\ufeff"))
 
 
-def stream_structured(text: str, format: str) -> tuple[Iterator[ParsedReference], list[Problem], int]:
+def stream_structured(
+    text: str | TextSource, format: str
+) -> tuple[Iterator[ParsedReference], list[Problem], int]:
     """The records of `text` as they are read (all at once for formats read whole), the list of entries that
     could not be read (it grows as reading goes), and about how many records there are."""
     if stream := _STREAMS.get(_known(format)):
         reader, count = stream
-        return reader(text.removeprefix("\ufeff")), [], count(text)
-    parsed = parse_structured(text, format)
+        return reader(text.removeprefix("\ufeff") if isinstance(text, str) else text), [], count(text)
+    parsed = parse_structured(text if isinstance(text, str) else text.text(), format)
     return iter(parsed.references), parsed.problems, len(parsed.references)
 
 

@@ -15,6 +15,7 @@ from references.refparse.records import (
     ParsedList,
     ParsedReference,
 )
+from references.refparse.source import TextSource
 from references.worktypes import from_publication_types
 
 from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_text, year_from
@@ -54,12 +55,12 @@ def parse_medline(text: str) -> ParsedList:
     return ParsedList(format="medline", references=list(iter_medline(text)))
 
 
-def iter_medline(text: str) -> Iterator[ParsedReference]:
+def iter_medline(text: str | TextSource) -> Iterator[ParsedReference]:
     """The records one at a time, as the file is read."""
     return (_reference(record) for record in _records(text))
 
 
-def _records(text: str) -> Iterator[_Record]:
+def _records(text: str | TextSource) -> Iterator[_Record]:
     """Each record once complete: one record's lines at a time in memory, not the file's."""
     record: _Record | None = None
     parts: list[list[str]] = []  # the current record's values, each as its lines (joined once, at the end)
@@ -86,14 +87,27 @@ def _records(text: str) -> Iterator[_Record]:
         yield _closed(record, parts)
 
 
-def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+def _lines(text: str | TextSource, chunk: int = 1 << 20) -> Iterator[str]:
     """text.splitlines(), a slice at a time: each slice ends after a newline, where splitlines breaks too."""
+    if isinstance(text, TextSource):
+        yield from _source_lines(text)
+        return
     start = 0
     while start < len(text):
         end = text.find("\n", start + chunk)
         end = len(text) if end < 0 else end + 1
         yield from text[start:end].splitlines()
         start = end
+
+
+def _source_lines(source: TextSource) -> Iterator[str]:
+    carried = ""
+    for piece in source.slices():
+        text = carried + piece
+        cut = text.rfind("\n") + 1
+        yield from text[:cut].splitlines()
+        carried = text[cut:]
+    yield from carried.splitlines()
 
 
 _TAG_PADS: dict[str, str | None] = {}  # 'TI  ' -> 'TI', for lines whose fifth character is the dash

@@ -18,6 +18,7 @@ from references.refparse.records import (
     ParsedReference,
     Unreadable,
 )
+from references.refparse.source import TextSource
 from references.worktypes import from_publication_types
 
 from .fields import doi_from, finish, pmcid_from, set_pages, title_text, year_from
@@ -40,9 +41,9 @@ def parse_pubmed_xml(text: str) -> ParsedList:
     return ParsedList(format="pubmed-xml", references=list(iter_pubmed_xml(text)))
 
 
-def iter_pubmed_xml(text: str) -> Iterator[ParsedReference]:
+def iter_pubmed_xml(text: str | TextSource) -> Iterator[ParsedReference]:
     """The records one at a time, as the file is read; a file that is not PubMed XML is refused at once."""
-    if (root := root_name(text)) not in ROOTS:
+    if (root := root_name(text if isinstance(text, str) else text.head(65536))) not in ROOTS:
         raise Unreadable(
             f"This does not look like PubMed XML: its root element is <{root}>, not <PubmedArticleSet>."
         )

@@ -10,16 +10,17 @@ from lxml import etree
 
 from references.importers.text import clean
 from references.refparse.records import Unreadable
+from references.refparse.source import TextSource
 
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
 
-def records(text: str, tags: tuple[str, ...], what: str) -> Iterator[etree._Element]:
+def records(text: str | TextSource, tags: tuple[str, ...], what: str) -> Iterator[etree._Element]:
     """Each element named in `tags`, complete, in document order; refuse a file lxml cannot read to its end.
 
     An element is cleared once the caller has moved on, so a large file is read in little memory."""
     events = etree.iterparse(
-        _Utf8Reader(text),
+        _Utf8Reader(text) if isinstance(text, str) else text.utf8(),
         events=("end",),
         tag=tags,
         encoding="utf-8",  # the text is decoded already, whatever its declaration says
@@ -37,7 +38,8 @@ def records(text: str, tags: tuple[str, ...], what: str) -> Iterator[etree._Elem
             complete += 1
             _forget(element)
     except etree.XMLSyntaxError as error:
-        raise Unreadable(_unreadable(text, tags, what, error, complete)) from None
+        whole = text if isinstance(text, str) else text.text()
+        raise Unreadable(_unreadable(whole, tags, what, error, complete)) from None
 
 
 class _Utf8Reader(io.RawIOBase):
