@@ -8,11 +8,12 @@
   const help = document.getElementById("keys-help");
   const helpButton = document.getElementById("keys-button");
   helpButton.hidden = help.hidden = false;
+  helpButton.setAttribute("aria-expanded", "false");
+  help.addEventListener("toggle", () => helpButton.setAttribute("aria-expanded", String(help.open)));
   helpButton.addEventListener("click", toggleHelp);
 
   function toggleHelp() {
     help.open = !help.open;
-    helpButton.setAttribute("aria-expanded", String(help.open));
   }
 
   function focused() {

@@ -89,7 +89,9 @@ def curate_by_keyboard(page, live_server, name: str) -> None:
             expect(page.locator(".decided")).to_contain_text("Nothing decided yet")
             page.keyboard.press("?")
             expect(page.locator("#keys-help")).to_have_attribute("open", "")
+            expect(page.locator("#keys-button")).to_have_attribute("aria-expanded", "true")
             page.keyboard.press("?")
+            expect(page.locator("#keys-button")).to_have_attribute("aria-expanded", "false")
         for key in keys.split():
             if key == "j":
                 page.keyboard.press("j")
