@@ -128,15 +128,21 @@ def queue_item(request: HttpRequest, pk: int) -> HttpResponse:
 def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = _own_item(request, pk)
     form = DecisionForm(request.POST)
+    note = error = ""
     if not form.is_valid():
-        messages.error(
-            request, "Nothing was recorded: " + " ".join(e for es in form.errors.values() for e in es)
-        )
-        return redirect(item)
-    try:
-        messages.success(request, queue_work.record(item=item, user=request.user, data=form.cleaned_data))
-    except queue_work.Refused as refusal:
-        messages.error(request, str(refusal))
+        error = "Nothing was recorded: " + " ".join(e for es in form.errors.values() for e in es)
+    else:
+        try:
+            note = queue_work.record(item=item, user=request.user, data=form.cleaned_data)
+        except queue_work.Refused as refusal:
+            error = str(refusal)
+    if request.htmx:  # the panel in place; the page's live region says what changed
+        context = {**queue_work.item_view(item, request.user), "note": note, "error": error}
+        return render(request, "curation/partials/_queue_panel.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, note)
     return redirect(item)
 
 

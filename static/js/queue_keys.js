@@ -53,7 +53,14 @@
     action();
   });
 
-  // After a decision the page comes back: start at the first suggestion left, so j/a/r go on from there.
-  const first = offers()[0];
-  if (first && !location.hash) first.focus({ preventScroll: true });
+  // After a decision (the panel swapped in place, or the page reloaded without htmx) go on from the first
+  // suggestion left, so j/a/r carry on.
+  function focusFirst() {
+    const first = offers()[0];
+    if (first) first.focus({ preventScroll: true });
+  }
+  document.body.addEventListener("htmx:load", function (event) {
+    if (event.target.id === "queue-panel") focusFirst();  // a decision's answer, swapped in place
+  });
+  if (!location.hash) focusFirst();
 })();

@@ -23,7 +23,7 @@ WIDE = {"width": 1400, "height": 900}
 #   1 "Blinatumomab for relapsed infant ALL": KMT2A-r, infant, relapse, blinatumomab, HSCT
 #   2 "Inotuzumab before transplant":          relapse, inotuzumab ozogamicin, HSCT
 #   3 "Venetoclax in KMT2A-r leukemia":        KMT2A-r, infant, chemotherapy, venetoclax
-# After each decision the page comes back focused on the first suggestion left; j moves down.
+# After each decision the panel comes back focused on the first suggestion left; j moves down.
 KEYS = {
     "fay": ["a a r a a n", "j a j a n", "a j j a r n"],
     "sam": ["a r a r a n", "a a a n", "p n a a n"],  # p: back to work 2, n: on to work 3 again
@@ -97,12 +97,16 @@ def curate_by_keyboard(page, live_server, name: str) -> None:
                 page.keyboard.press("j")
                 continue
             focused = page.evaluate("document.activeElement.dataset.finding")
-            press(page, key)
-            if key in "ar":
+            if key in "ar":  # decided in place: the panel is swapped, the live region says what changed
+                page.keyboard.press(key)
                 verdict = "Accepted" if key == "a" else "Rejected"
                 expect(page.locator(f'.decision[data-finding="{focused}"]')).to_contain_text(verdict)
-                expect(page.get_by_role("status")).to_contain_text(focused)
-            elif key == "p":
+                expect(page.locator("#queue-status")).to_have_text(f"{focused}: {verdict.lower()}.")
+                if page.locator(".offer").count():  # focus goes on to the first suggestion left
+                    expect(page.locator(".offer").first).to_be_focused()
+                continue
+            press(page, key)
+            if key == "p":
                 expect(page.locator(".queue-bar")).to_contain_text(f"work {position - 1}")
     expect(page.get_by_role("status")).to_contain_text("finished every work")
 

@@ -38,9 +38,10 @@ def signed(client, user):
     return client
 
 
-def decide(client, item, label, verdict="accept", **extra):
+def decide(client, item, label, verdict="accept", *, htmx=False, **extra):
     url = reverse("curation:queue-decide", args=[item.pk])
-    return client.post(url, {"finding": label, "verdict": verdict, **extra})
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(url, {"finding": label, "verdict": verdict, **extra}, **headers)
 
 
 def done(client, item):
@@ -266,3 +267,15 @@ def test_a_queue_whose_selection_no_longer_reads_keeps_its_works(client, works, 
     Queue.objects.filter(pk=queue.pk).update(selection="year=not-a-year")  # e.g. a finding since deleted
     assert signed(client, team["admin"]).get(queue.get_absolute_url()).status_code == 200
     assert queue.items.count() == 3
+
+
+def test_a_decision_by_htmx_answers_with_the_panel_and_says_what_changed(client, works, team):
+    queue = make(team)
+    item = queue.items.get(work=works[0])
+    answer = decide(signed(client, team["first"]), item, "HSCT", htmx=True)
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert 'id="queue-panel"' in html and 'data-finding="HSCT"' in html
+    assert '<span id="queue-status" hx-swap-oob="innerHTML">HSCT: accepted.</span>' in html
+    refused = decide(client, item, "No such finding", htmx=True).content.decode()
+    assert "Nothing was recorded" in refused and "queue-status" in refused

@@ -1,5 +1,6 @@
 """The queue's busy requests cost a constant number of queries, however long the queue and however many
-decisions the work has: opening the next work, reading it, recording a decision, marking it done."""
+decisions the work has: opening the next work, reading it, recording a decision (answered by a redirect,
+or in place with the panel), marking it done."""
 
 import pytest
 from django.db import connection
@@ -19,9 +20,9 @@ ABSTRACT = (
 )
 
 
-def counted(client, method: str, url: str, data=None) -> int:
+def counted(client, method: str, url: str, data=None, **headers) -> int:
     with CaptureQueriesContext(connection) as queries:
-        answer = getattr(client, method)(url, data or {})
+        answer = getattr(client, method)(url, data or {}, **headers)
     assert answer.status_code in (200, 302), answer.status_code
     return len(queries)
 
@@ -49,6 +50,9 @@ def costs(client, django_user_model, size: int) -> dict[str, int]:
         "item": counted(client, "get", item.get_absolute_url()),
         "decide": counted(client, "post", decide, {"finding": "HSCT", "verdict": "accept"}),
         "change": counted(client, "post", decide, {"finding": "HSCT", "verdict": "reject"}),
+        "in place": counted(
+            client, "post", decide, {"finding": "MRD", "verdict": "accept"}, HTTP_HX_REQUEST="true"
+        ),
         "done": counted(client, "post", reverse("curation:queue-done", args=[item.pk])),
     }
 
@@ -60,4 +64,4 @@ def test_queue_requests_cost_the_same_for_a_short_and_a_long_queue(client, djang
     large = costs(client, django_user_model, 30)
     assert small == large
     # Session, user and permissions (4) are in each; as measured when written.
-    assert small == {"next": 6, "item": 11, "decide": 13, "change": 12, "done": 15}
+    assert small == {"next": 6, "item": 11, "decide": 13, "change": 12, "in place": 18, "done": 15}
