@@ -228,6 +228,7 @@ class Work(models.Model):
                 given=person.given,
                 printed=getattr(person, "printed", ""),
                 orcid=getattr(person, "orcid", ""),
+                affiliation=getattr(person, "affiliation", ""),
             )
             for position, person in enumerate(people, start=1)
         )
@@ -268,6 +269,7 @@ class Contributor(models.Model):
     given = models.TextField(blank=True)
     printed = models.TextField(blank=True, help_text="The name as the source printed it.")
     orcid = models.CharField("ORCID", max_length=limits.ORCID_MAX_LENGTH, blank=True)
+    affiliation = models.TextField(blank=True, help_text="The first affiliation the record gives.")
 
     class Meta:
         ordering = ["role", "position"]

@@ -134,9 +134,11 @@ def _works_in_order(pks: list[int]) -> list[Work]:
 @library_readers
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Work, pk=pk)
+    authors = list(work.authors)
     context = {
         "work": work,
-        "authors": work.authors,
+        "authors": authors,
+        "affiliations": [person for person in authors if person.affiliation],
         "editors": work.editors,
         "citations": work.citations.select_related("cited_work"),
         "cited_by": work.cited_by.select_related("citing_work"),

@@ -38,7 +38,7 @@ from ..models import (
 )
 from ..origins import BLANK
 from ..refparse.collector import collector_paused
-from ..refparse.records import ParsedReference, Problem, Unreadable
+from ..refparse.records import Name, ParsedReference, Problem, Unreadable
 from ..refparse.source import TextSource
 from ..refparse.streaming import RecordStream, stream_records
 from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
@@ -385,12 +385,13 @@ def _create_works(decisions: list[Decision], file_name: str) -> dict[int, int]:
     return {decision.position: work.pk for work, decision in zip(works, fresh, strict=True)}
 
 
-_CONTRIBUTOR_COLUMNS = ("work_id", "role", "position", "family", "given", "printed", "orcid")
+_CONTRIBUTOR_COLUMNS = ("work_id", "role", "position", "family", "given", "printed", "orcid", "affiliation")
 
 
-def _contributor_row(work_id: int, position: int, name) -> tuple:
+def _contributor_row(work_id: int, position: int, name: Name) -> tuple:
     printed = name.family if name.collective else f"{name.family} {name.given}".strip()
-    return (work_id, Contributor.Role.AUTHOR.value, position, name.family, name.given, printed, name.orcid)
+    role = Contributor.Role.AUTHOR.value
+    return (work_id, role, position, name.family, name.given, printed, name.orcid, name.affiliation)
 
 
 def _merge_into_library(decisions: list[Decision], file_name: str) -> list[int]:

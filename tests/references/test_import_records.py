@@ -280,3 +280,29 @@ def test_records_read_a_batch_at_a_time_come_to_what_one_batch_gives(tmp_path, m
     assert search.records == 5 and search.added == 3 and search.hits.count() == 4
     assert DuplicateCandidate.objects.get().found_by == search
     assert Work.objects.count() == 4
+
+
+def test_authors_keep_their_affiliations_and_the_work_page_lists_them(tmp_path, client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    path = tmp_path / "one.nbib"
+    path.write_text(
+        medline(
+            {
+                "PMID": "17658395",
+                "TI": "A treatment protocol for infants younger than 1 year with ALL.",
+                "FAU": "Pieters, Rob",
+                "AU": "Pieters R",
+                "AD": "Erasmus MC-Sophia Children's Hospital, Rotterdam, Netherlands.",
+                "DP": "2007",
+            }
+        )
+    )
+    run(path)
+    author = Contributor.objects.get()
+    assert author.affiliation == "Erasmus MC-Sophia Children's Hospital, Rotterdam, Netherlands."
+    user = django_user_model.objects.create_user("reader", password="x")
+    user.groups.add(Group.objects.get(name="researcher"))
+    client.force_login(user)
+    page = client.get(author.work.get_absolute_url()).content.decode()
+    assert "<summary>Affiliations</summary>" in page and "Erasmus MC-Sophia Children&#x27;s Hospital" in page
