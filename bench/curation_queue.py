@@ -74,13 +74,13 @@ def _queue():
     return queue, first
 
 
-def _timed(client, method: str, path: str, data=None) -> tuple[float, int, object]:
+def _timed(client, method: str, path: str, data=None, **headers) -> tuple[float, int, object]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        answer = getattr(client, method)(path, data or {})
+        answer = getattr(client, method)(path, data or {}, **headers)
         took = time.perf_counter() - started
     assert answer.status_code in (200, 302), (path, answer.status_code)
     return took, len(queries), answer
@@ -97,11 +97,11 @@ def measure() -> dict:
     queue, first = _queue()
     client = Client(SERVER_NAME="localhost")
     client.force_login(first)
-    times: dict[str, list[float]] = {"next": [], "item": [], "decide": [], "done": []}
+    times: dict[str, list[float]] = {"next": [], "item": [], "decide": [], "in place": [], "done": []}
     queries: dict[str, set[int]] = {name: set() for name in times}
 
-    def request(name: str, method: str, path: str, data=None):
-        took, count, answer = _timed(client, method, path, data)
+    def request(name: str, method: str, path: str, data=None, **headers):
+        took, count, answer = _timed(client, method, path, data, **headers)
         times[name].append(took)
         queries[name].add(count)
         return answer
@@ -115,6 +115,8 @@ def measure() -> dict:
         verdict = "accept" if n % 2 == 0 else "reject"
         decide = reverse("curation:queue-decide", args=[item.pk])
         request("decide", "post", decide, {"finding": label, "verdict": verdict})
+        other = "reject" if verdict == "accept" else "accept"  # changed by key, answered in place
+        request("in place", "post", decide, {"finding": label, "verdict": other}, HTTP_HX_REQUEST="true")
         request("done", "post", reverse("curation:queue-done", args=[item.pk]))
     return {
         "load": os.getloadavg()[0],
@@ -136,7 +138,8 @@ def table(result: dict) -> str:
     names = {
         "next": "next work: the redirect (`/curate/<queue>/next/`)",
         "item": "next work: its reading view",
-        "decide": "recording a decision (accept or reject a suggestion)",
+        "decide": "recording a decision (accept or reject a suggestion; redirect)",
+        "in place": "recording a decision by key (htmx: answered with the panel)",
         "done": "“Done, next” (mark done, find the next)",
     }
     lines = [

@@ -137,7 +137,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except queue_work.Refused as refusal:
             error = str(refusal)
     if request.htmx:  # the panel in place; the page's live region says what changed
-        context = {**queue_work.item_view(item, request.user), "note": note, "error": error}
+        context = {**queue_work.panel_view(item, request.user), "note": note, "error": error}
         return render(request, "curation/partials/_queue_panel.html", context)
     if error:
         messages.error(request, error)

@@ -23,6 +23,30 @@ class Refused(ValueError):
 def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = None) -> dict:
     """Everything the queue's reading view shows, in a constant number of queries."""
     vocabulary = Vocabulary.load()
+    work, found = item.work, mentions(item.work, vocabulary)
+    before, after = neighbours(item)
+    done, here = done_counts(item, user)
+    base = item.get_absolute_url()
+    return {
+        **panel_view(item, user, vocabulary, found),
+        "highlighted": {
+            f: coloured(getattr(work, f), found[f], vocabulary, base) for f in ("title", "abstract")
+        },
+        "offered": _clicked(work, vocabulary, offer),
+        "done": here,
+        "previous": before,
+        "following": after,
+        "progress": {"done": done, "total": item.queue.size},
+        "legend": categories(),
+    }
+
+
+def panel_view(
+    item: QueueItem, user: AbstractBaseUser, vocabulary: Vocabulary | None = None, found: dict | None = None
+) -> dict:
+    """What the findings panel shows: the user's decisions (the work's tags, alone) with their history,
+    and the suggestions left."""
+    vocabulary = vocabulary or Vocabulary.load()
     work, queue = item.work, item.queue
     if queue.independent:
         decided = double.own_decisions(item, user)
@@ -33,25 +57,13 @@ def item_view(item: QueueItem, user: AbstractBaseUser, *, offer: dict | None = N
         decided = [tag for tag in tags if tag.state == Annotation.State.ACCEPTED]
         labels = [tag.finding.label for tag in tags]
         changes = [entry["record"] for entry in services.history(work)]
-    before, after = neighbours(item)
-    done, here = done_counts(item, user)
-    base, found = item.get_absolute_url(), mentions(work, vocabulary)
     return {
         "item": item,
         "queue": queue,
         "work": work,
-        "highlighted": {
-            f: coloured(getattr(work, f), found[f], vocabulary, base) for f in ("title", "abstract")
-        },
         "decided": decided,
         "history": changes,
         "offers": offers(work, vocabulary, labels, found),
-        "offered": _clicked(work, vocabulary, offer),
-        "done": here,
-        "previous": before,
-        "following": after,
-        "progress": {"done": done, "total": queue.size},
-        "legend": categories(),
         "finding_labels": list(vocabulary.findings),
     }
 
@@ -103,7 +115,7 @@ def _evidence(item: QueueItem, finding: Finding, data: dict) -> Offer:
 
 def _accept_all(item: QueueItem, user: AbstractBaseUser) -> str:
     data = {"verdict": ACCEPT, "note": "", "quote": ""}
-    view = item_view(item, user)
+    view = panel_view(item, user)
     for offer in view["offers"]:
         record(item=item, user=user, data={**data, "finding": offer.finding})
     return f"Accepted {len(view['offers'])} suggestion{'s' if len(view['offers']) != 1 else ''}."
