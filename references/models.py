@@ -262,7 +262,8 @@ class Contributor(models.Model):
         AUTHOR = "author", "Author"
         EDITOR = "editor", "Editor"
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="contributors")
+    # No index of its own: contributor_position_unique's starts with the work.
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="contributors", db_index=False)
     role = models.CharField(max_length=10, choices=Role, default=Role.AUTHOR)
     position = models.PositiveSmallIntegerField()
     family = models.TextField()
@@ -497,7 +498,8 @@ class FieldOrigin(models.Model):
         CURATOR = "curator", "Curator"
         PUBMED = "pubmed", "PubMed"
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="field_origins")
+    # No index of its own: field_origin_unique's starts with the work (an import writes a dozen rows a work).
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="field_origins", db_index=False)
     field = models.CharField(max_length=40)
     source = models.CharField(max_length=20, choices=Source)
     detail = models.TextField(blank=True, help_text="File, URL or user the value came from.")
@@ -697,7 +699,8 @@ class SearchHit(models.Model):
         MERGED = "merged", "Merged into a work in the library"
         UNCHANGED = "unchanged", "Already in the library from this export"
 
-    search = models.ForeignKey(Search, on_delete=models.CASCADE, related_name="hits")
+    # No index of its own: search_hit_once_per_work's starts with the search.
+    search = models.ForeignKey(Search, on_delete=models.CASCADE, related_name="hits", db_index=False)
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="search_hits")
     position = models.PositiveIntegerField(help_text="The record's number in the file, from 1.")
     outcome = models.CharField(max_length=20, choices=Outcome)
