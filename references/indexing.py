@@ -26,9 +26,10 @@ _FACTS = """
     w.year, w.work_type, left(w.container_title, 500) AS journal, w.enrichment_state AS state,
     cardinality(tags.ids) > 0 AS tagged, tags.ids AS findings, hits.ids AS searches, left(w.title, 500) AS title
 """
-_TITLE_VECTOR = "to_tsvector('english', left(w.title, 100000))"
+# The title's vector is made once, for the document and for the title alone.
+_TITLE_VECTOR = "CROSS JOIN LATERAL (SELECT to_tsvector('english', left(w.title, 100000)) AS vector) title"
 _DOCUMENT = """
-    setweight(to_tsvector('english', left(w.title, 100000)), 'A')
+    setweight(title.vector, 'A')
     || setweight(to_tsvector('english', array_to_string(w.keywords || w.mesh_terms, ' ')), 'B')
     || setweight(to_tsvector('english', coalesce(people.names, '')), 'B')
     || setweight(to_tsvector('english', left(w.container_title || ' ' || w.abstract, 200000)), 'C')
@@ -62,7 +63,7 @@ _UPSERT = f"""
 """
 _UPSERT_TEXT = f"""
     INSERT INTO references_indexedtext (entry_id, document, title_vector)
-    SELECT w.id, {_DOCUMENT}, {_TITLE_VECTOR} FROM references_work w {_PEOPLE} WHERE {_CHOSEN}
+    SELECT w.id, {_DOCUMENT}, title.vector FROM references_work w {_TITLE_VECTOR} {_PEOPLE} WHERE {_CHOSEN}
     ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document, title_vector = EXCLUDED.title_vector
 """
 _UPDATE_FACTS = f"""
