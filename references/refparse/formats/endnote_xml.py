@@ -83,18 +83,20 @@ def _paths(record: etree._Element) -> dict[str, list[etree._Element]]:
     """Every element down to three levels by its path ('titles/title'), found in one walk: an ElementPath
     search per field would cost more than reading the whole record."""
     found: dict[str, list[etree._Element]] = {}
-
-    def walk(element: etree._Element, prefix: str, depth: int) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or child.tag == "style":
-                continue
-            path = prefix + child.tag
-            found.setdefault(path, []).append(child)
-            if depth < 3:
-                walk(child, path + "/", depth + 1)
-
-    walk(record, "", 1)
+    _walk(record, "", 1, found)
     return found
+
+
+def _walk(element: etree._Element, prefix: str, depth: int, found: dict[str, list[etree._Element]]) -> None:
+    # Not a closure: a function that calls itself through its cell is a cycle, which the import (the cycle
+    # collector paused) would keep with every element of every record.
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag == "style":
+            continue
+        path = prefix + child.tag
+        found.setdefault(path, []).append(child)
+        if depth < 3:
+            _walk(child, path + "/", depth + 1, found)
 
 
 def _first(fields: dict[str, list[etree._Element]], *paths: str) -> str:
