@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from references.refparse.records import (
     BOOK,
@@ -179,23 +180,31 @@ def _read_description(ref: ParsedReference, values: dict[str, str]) -> None:
 def _authors(values: dict[str, str]) -> list[Name]:
     full = values.get("full_names", "")
     if full:
-        names = [name_from(_SCOPUS_ID_RE.sub("", part)) for part in full.split(";") if part.strip()]
+        printed = [_SCOPUS_ID_RE.sub("", part) for part in full.split(";") if part.strip()]
+        read = _name
     else:
-        read = _family_first if values.get("label", "").startswith(_SCOPUS_EID) else name_from
-        names = [read(part) for part in _split_authors(values.get("authors", ""))]
-    return _with_affiliations(names, values.get("authors_affiliations", ""))
+        printed = _split_authors(values.get("authors", ""))
+        read = _family_first if values.get("label", "").startswith(_SCOPUS_EID) else _name
+    affiliations = _affiliations(values.get("authors_affiliations", ""), len(printed))
+    return [read(name, affiliation) for name, affiliation in zip(printed, affiliations, strict=True)]
 
 
-def _family_first(printed: str) -> Name:
+def _name(printed: str, affiliation: str) -> Name:
+    name = name_from(printed)
+    return replace(name, affiliation=affiliation) if affiliation else name
+
+
+def _family_first(printed: str, affiliation: str) -> Name:
     """Scopus prints the family name first even before a full given name ('Janko Wolfgang')."""
     family, _, initials = printed.rpartition(" ")
     if family and "," not in family and _DOTTED_INITIALS_RE.fullmatch(initials):
-        return Name(family=family, given=initials)  # the common case, read without the general rules
-    name = name_from(printed)
+        # the common case, read without the general rules
+        return Name(family=family, given=initials, affiliation=affiliation)
+    name = _name(printed, affiliation)
     if "," in printed or name.given.endswith(".") or " " not in printed:
         return name
     family, given = printed.split(" ", 1)
-    return Name(family=family, given=given)
+    return Name(family=family, given=given, affiliation=affiliation)
 
 
 def _split_authors(printed: str) -> list[str]:
@@ -212,16 +221,14 @@ def _split_authors(printed: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def _with_affiliations(names: list[Name], printed: str) -> list[Name]:
+def _affiliations(printed: str, count: int) -> list[str]:
     """Scopus's 'Yagai, T., Sophia University, Tokyo, Japan; Kimura, Y., Meiji University, ...': one entry an
-    author, in order; the affiliation follows the name's two parts."""
-    entries = [entry.strip() for entry in printed.split(";") if entry.strip()]
-    if not names or len(entries) != len(names):
-        return names
-    return [_with_affiliation(name, entry) for name, entry in zip(names, entries, strict=True)]
-
-
-def _with_affiliation(name: Name, entry: str) -> Name:
-    parts = entry.split(",", 2)
-    affiliation = _COMMA_RE.sub(", ", parts[2].strip()) if len(parts) > 2 else ""
-    return Name(family=name.family, given=name.given, orcid=name.orcid, affiliation=affiliation)
+    author, in order; the affiliation follows the name's two parts. None when the entries are not one an
+    author."""
+    entries = [entry for entry in map(str.strip, printed.split(";")) if entry] if printed else []
+    if len(entries) != count:
+        return [""] * count
+    return [
+        _COMMA_RE.sub(", ", parts[2].strip()) if len(parts := entry.split(",", 2)) > 2 else ""
+        for entry in entries
+    ]

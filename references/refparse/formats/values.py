@@ -74,4 +74,8 @@ def orcid_from(value: str) -> str:
 
 def split_list(values: Iterable[str], separator: str = ";") -> list[str]:
     """'Leukemia; Infant; ' -> ['Leukemia', 'Infant'], repeated values once."""
-    return unique(part.strip() for value in values for part in clean(value).split(separator))
+    parts: list[str] = []
+    for value in values:
+        if value:
+            parts.extend(clean(value).split(separator))
+    return list(dict.fromkeys(filter(None, map(str.strip, parts))))
