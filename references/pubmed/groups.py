@@ -3,8 +3,10 @@ its efetch) instead of a request per work, several groups at once, shared by eve
 
 When a batch starts, its works' identifiers are split into numbered groups (the plan). A task that needs a
 work's record takes it from the batch's store; if it is not there, the task claims the work's group and, so
-that enough requests are in flight to use NCBI's limit, the next unclaimed groups a little way ahead, and
-fetches them at once in threads (the shared throttle keeps them within the limit). A claim is a lease renewed
+that enough requests are in flight to use NCBI's limit, rolls on through the next free groups up to `ahead`
+groups past its own, `in_flight` at once in threads (the shared throttle keeps them within the limit), while
+the other tasks take their records as groups arrive. Records are kept as fetched, unread (each task reads its
+own), so fetching is held back neither by reading nor by writing works. A claim is a lease renewed
 while its fetch runs: a killed process's groups are claimed again once their leases lapse, so nothing is lost
 and only the groups in flight at the kill are fetched twice. A group's records are kept until every one of its
 works has used its own, or the batch ends. A group NCBI failed (after the client's retries) keeps the failure
@@ -21,12 +23,14 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 
 import redis
 
 from references.crossref.client import Attempt
+from references.crossref.throttle import Throttle
 from references.refparse.records import ParsedReference
 
 from .client import ESEARCH_BATCH, PubMedClient, PubMedError, read_record
@@ -196,7 +200,7 @@ class GroupStore:
     def forget(self) -> None:
         """The batch ended: everything it kept goes."""
         names = [self.groups_key, self.index_key, self.records_key, self.fetched_key, self.claims_key]
-        names += list(self.redis.scan_iter(match=f"{self.used_prefix}*", count=1000))
+        names += [f"{self.used_prefix}{number}" for number in range(self.count())]
         self.redis.delete(*names)
 
 
@@ -257,10 +261,22 @@ class BatchRecords:
                 try:
                     self._roll(pool, client, first, last, claimed, running, attempts)
                 except BaseException:
-                    stop.set()  # the threads end at their next request
+                    stop.set()  # the threads make no new request
                     raise
         finally:
-            self.store.release(running.values())
+            self._settle(running)
+
+    def _settle(self, running: dict[Future, int]) -> None:
+        """After a stop: keep the groups fetched all the same; release the others (failed ones too: the
+        stop is a pause, and they are asked again on its resume) for another process."""
+        unfinished = []
+        for future, number in running.items():
+            outcomes = None if future.exception() else future.result()
+            if outcomes is None or any(value.startswith(_FAILED) for value in outcomes.values()):
+                unfinished.append(number)
+            else:
+                self.store.keep(number, outcomes)
+        self.store.release(unfinished)
 
     def _roll(
         self,
@@ -302,16 +318,27 @@ class BatchRecords:
 
 
 def _reporting(client: PubMedClient, attempts: queue.SimpleQueue, stop: threading.Event) -> PubMedClient:
-    """A copy of the client whose attempts go to the calling thread, and which stops when told to."""
-
-    def report(attempt: Attempt) -> None:
-        attempts.put(attempt)
-        if stop.is_set():
-            raise Stopped
-
+    """A copy of the client whose attempts go to the calling thread, and which makes no new request (nor
+    retry) once told to stop."""
     reporting = copy.copy(client)
-    reporting.on_attempt = report
+    reporting.on_attempt = attempts.put
+    reporting.throttle = _Stoppable(client.throttle, stop)
     return reporting
+
+
+class _Stoppable:
+    """The client's throttle, refusing new slots once stopped."""
+
+    def __init__(self, throttle: Throttle, stop: threading.Event) -> None:
+        self.throttle, self.stop = throttle, stop
+
+    def slot(self) -> AbstractContextManager[None]:
+        if self.stop.is_set():
+            raise Stopped
+        return self.throttle.slot()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.throttle, name)
 
 
 def _outcomes(client: PubMedClient, keys: list[str]) -> dict[str, bytes] | None:

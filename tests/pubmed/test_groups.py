@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from references.enrichment import enrich, start_enrichment
+from references.enrichment import enrich, resume_batch, start_enrichment
 from references.models import EnrichmentBatch, Work
 from references.pubmed.client import PubMedError
 from references.pubmed.enrichment import batch_records, group_store, pubmed_client
@@ -105,6 +105,9 @@ def test_a_dead_processs_claim_lapses_and_its_group_is_fetched_by_another(settin
 def test_several_groups_are_fetched_at_once_within_the_limit(settings):
     settings.NCBI_API_KEY, settings.NCBI_RATE = "test-key", 10
     settings.NCBI_REDIS_PREFIX = f"test-ncbi-{uuid.uuid4().hex}"
+    # Server and client share this process's CPU here; the limit itself is tested with real workers (the
+    # kill test), so a wider margin keeps thread scheduling from looking like a burst.
+    settings.NCBI_RATE_MARGIN = 0.2
     with FakeNCBI(rate=3, key_rate=10, latency=(0.2, 0.4)) as server:
         settings.NCBI_BASE_URL = server.url
         pmids = server.add_records(40, first_pmid=93_500_001)
@@ -132,3 +135,32 @@ def test_a_failed_group_is_an_error_for_each_key(settings, ncbi):
             records.record(key_for(pmid, ""))
     assert len(ncbi.requests) == settings.NCBI_MAX_TRIES
     store.forget()
+
+
+def test_ncbi_down_pauses_pubmeds_half_while_groups_are_in_flight(settings, ncbi, crossref):
+    settings.NCBI_GROUP_SIZE, settings.NCBI_CONCURRENCY, settings.NCBI_MAX_TRIES = 2, 3, 2
+    settings.NCBI_PAUSE_MIN_REQUESTS = 10
+    pmids = ncbi.add_records(12, first_pmid=93_700_001)
+    for pmid in pmids:
+        crossref.add_work(f"10.5555/pubmed.{pmid}", publisher="Rolling Press")
+    works = [Work.objects.create(doi=f"10.5555/pubmed.{pmid}", title=f"W {pmid}") for pmid in pmids]
+    ncbi.inject("503", times=10)
+    batch = run_pending(start_enrichment(works=works, origin=EnrichmentBatch.Origin.COMMAND))
+
+    assert batch.pubmed_paused_at is not None and batch.state == EnrichmentBatch.State.PAUSED
+    # Not counted against the batch: only what the threads had in flight when the pause stopped them.
+    assert len(ncbi.requests) <= batch.pubmed_request_count + 2 * settings.NCBI_CONCURRENCY
+    failed = batch.items.filter(state="failed")
+    waiting = batch.items.filter(state="done", pubmed_pending=True)
+    assert failed.count() + waiting.count() == 12 and waiting.exists()
+    assert all(
+        "NCBI had a server error (503)." in outcome for outcome in failed.values_list("outcome", flat=True)
+    )
+
+    resume_batch(batch)
+    batch = run_pending(batch)
+    assert batch.state == EnrichmentBatch.State.FINISHED
+    resumed = batch.items.filter(pk__in=list(waiting.values_list("pk", flat=True)))
+    assert all("Filled from PubMed" in outcome for outcome in resumed.values_list("outcome", flat=True))
+    assert max(ncbi.fetched(pmid) for pmid in pmids) == 1, "no group fetched twice across the pause"
+    assert ncbi.violations == 0
