@@ -61,7 +61,7 @@ class PageText:
 def clean(value: str) -> str:
     """Collapse every kind of whitespace (no-break spaces included) to single spaces; drop invisible marks.
     str.split is several times faster than a regex, and readers call this on every value of every record."""
-    if _INVISIBLE_RE.search(value):
+    if not value.isascii() and _INVISIBLE_RE.search(value):  # the invisible marks are none of them ASCII
         value = _INVISIBLE_RE.sub("", value)
     return " ".join(value.split())
 
