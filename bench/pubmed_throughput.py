@@ -27,7 +27,7 @@ from references.crossref.throttle import Limits, Throttle
 from references.pubmed.client import EFETCH_BATCH, ESEARCH_BATCH, Identity, PubMedClient
 from references.pubmed.groups import BatchRecords, GroupStore, key_for
 
-RATE, IN_FLIGHT, AHEAD, WORKERS = 10, 10, 50, 2
+RATE, MARGIN, IN_FLIGHT, AHEAD, WORKERS = 10, 0.1, 10, 50, 2
 REDIS_URL = "redis://127.0.0.1:6379/0"
 FIRST_PMID = 90_000_001
 
@@ -39,7 +39,7 @@ def _records(url: str, prefix: str, batch: int) -> BatchRecords:
         f"{prefix}:throttle",
         Limits(rate=RATE, concurrency=IN_FLIGHT),
         lease_seconds=35,
-        margin=0.05,
+        margin=MARGIN,
     )
     client = PubMedClient(
         httpx2.Client(timeout=30),
@@ -133,7 +133,7 @@ def main() -> None:
         "",
         f"PubMed's half of an enrichment batch, fetched as the tasks fetch it: groups of {EFETCH_BATCH} planned in "
         f"Redis, up to {IN_FLIGHT} groups in flight, {WORKERS} worker processes sharing one Redis throttle of "
-        f"{RATE} requests a second (an API key, 5% margin). Local E-utilities server in its own process, "
+        f"{RATE} requests a second (an API key, {MARGIN:.0%} margin, as NCBI_RATE_MARGIN). Local E-utilities server in its own process, "
         "answers in 200-800 ms, 429 over the limit. Writing the records into works is not included. "
         f"Python {platform.python_version()} on {platform.machine()}, 2 cores shared with other work, so "
         "timings are noisy. `python -m bench.pubmed_throughput --output docs/benchmarks-pubmed.md`",
