@@ -144,10 +144,6 @@ class GroupStore:
     def count(self) -> int:
         return self.redis.llen(self.groups_key)
 
-    def kept(self, key: str) -> Outcome | None:
-        data = self.redis.hget(self.records_key, key)
-        return None if data is None else _decode(data)
-
     def look(self, key: str, number: int) -> tuple[Outcome | None, bool]:
         """What is kept for the key, and whether its group was fetched, at once."""
         with self.redis.pipeline(transaction=True) as pipe:
