@@ -13,8 +13,9 @@ PMID), generated once into its own database (curation_import_base) and copied af
 Each run is one child process: the preview (plan_records: read, parse, match against the library and the
 file) and the import (import_records: decide again inside the transaction, write works, authors, field
 origins, search hits, duplicate candidates, merge into existing works, refresh the search index, commit).
-Its peak resident memory (ru_maxrss) is the whole process's: Django, the file's bytes, the parsed records,
-the plan and the writes.
+Its peak resident memory (VmHWM) is the whole process's: Django, the file's bytes, the parsed records,
+the plan and the writes. Not ru_maxrss: a child keeps the high-water mark of the parent it was forked from,
+and the parent here holds the files it generated and checked.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import os
 import platform
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -450,14 +450,13 @@ def measure(path: Path, format: str) -> dict:
         "preview": planned - started,
         "import": finished - planned,
         "rss_ready_mb": rss_ready,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _rss_mb("VmHWM:"),
     }
 
 
-def _rss_mb() -> float:
-    line = next(
-        line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:")
-    )
+def _rss_mb(field: str = "VmRSS:") -> float:
+    """The process's resident memory now (VmRSS) or at its highest (VmHWM), in MB."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field))
     return int(line.split()[1]) / 1024
 
 
@@ -531,7 +530,7 @@ def _markdown(rows: list[dict], load_before, load_after, generated: float | None
         "and the worker run: read and parse the bytes, match every record inside the transaction under the "
         "import lock, create works, authors and field origins, fill blanks of the merged works, search hits, "
         "duplicate candidates, refresh the search index, commit. **End to end** is records / import. "
-        "**Peak memory** is the child process's ru_maxrss (one process per "
+        "**Peak memory** is the child process's VmHWM (one process per "
         "run: Python, Django, the file's bytes, the parsed records, the plan, the writes); **at start** is "
         "its resident size once Django was set up, before the file was read.",
         "",

@@ -16,7 +16,6 @@ import math
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -116,15 +115,17 @@ def measure(format: str, path: Path) -> dict:
         "cpu_rate": count / min(cpu),
         "wall_rate": count / min(wall),
         "rss_before_mb": before,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _rss_mb("VmHWM:"),
     }
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS:") -> float:
+    """The process's resident memory now (VmRSS) or at its highest (VmHWM: ru_maxrss would count the parent's
+    it was forked from), in MB."""
     status = Path("/proc/self/status")
     if not status.exists():
         return float("nan")
-    line = next(line for line in status.read_text().splitlines() if line.startswith("VmRSS:"))
+    line = next(line for line in status.read_text().splitlines() if line.startswith(field))
     return int(line.split()[1]) / 1024
 
 
@@ -173,7 +174,7 @@ def report() -> str:
         "other formats concatenated) and read with `parse_reference_list(text, format=...)` "
         f"{ROUNDS} times in a fresh single-threaded process (one core); rates are records over the fastest round (the least disturbed, as timeit advises), "
         "in CPU seconds of that process (the fairer measure on a shared machine) and in wall seconds. "
-        "Peak RSS is the process's `ru_maxrss`: the interpreter, the replicated text, and the readers' work; "
+        "Peak RSS is the process's high-water mark (VmHWM): the interpreter, the replicated text, and the readers' work; "
         "'RSS before reading' is what the process held once the text was built.",
         "",
         f"Target: at least {TARGET_RATE:,} records per second (CPU) for {', '.join(TARGET_FORMATS)}. "
