@@ -17,6 +17,7 @@ from .agreement import Counts
 from .models import Annotation, Finding
 from .offers import Offer
 from .queue_models import Decision, DoneMark, Queue, QueueItem, Resolution
+from .services import with_values
 
 ACCEPT, REJECT = Decision.Verdict.ACCEPT, Decision.Verdict.REJECT
 
@@ -214,14 +215,7 @@ def _tag(work: Work, finding: Finding, verdict: str, source: Decision | None, us
         "note": source.note if source else "",
     }
     annotation = Annotation.objects.select_for_update().filter(work=work, finding=finding).first()
-    if annotation is None:
-        annotation = Annotation(work=work, finding=finding, created_by=user, **values)
-    else:
-        for name, value in values.items():
-            setattr(annotation, name, value)
-        annotation.version += 1
-    annotation._history_user = user
-    annotation.save()
+    with_values(annotation, work=work, finding=finding, user=user, values=values).save()
 
 
 # --- Across a queue ----------------------------------------------------------------------------------------

@@ -119,18 +119,27 @@ def _record(
         annotation = Annotation.objects.select_for_update().filter(work=work, finding=finding).first()
         if (annotation.version if annotation else 0) != expected:
             raise Conflict(annotation)
-        if annotation is None:
-            annotation = Annotation(work=work, finding=finding, created_by=user, **values)
-        else:
-            for name, value in values.items():
-                setattr(annotation, name, value)
-            annotation.version += 1
-        annotation._history_user = user
+        annotation = with_values(annotation, work=work, finding=finding, user=user, values=values)
         try:
             with transaction.atomic():
                 annotation.save()
         except IntegrityError as clash:  # the other curator created it a moment ago
             raise Conflict(Annotation.objects.get(work=work, finding=finding)) from clash
+    return annotation
+
+
+def with_values(
+    annotation: Annotation | None, *, work: Work, finding: Finding, user: AbstractBaseUser, values: dict
+) -> Annotation:
+    """The work's annotation of the finding with these values, unsaved: a new one, or the one given with its
+    version raised; its history row will name the user."""
+    if annotation is None:
+        annotation = Annotation(work=work, finding=finding, created_by=user, **values)
+    else:
+        for name, value in values.items():
+            setattr(annotation, name, value)
+        annotation.version += 1
+    annotation._history_user = user
     return annotation
 
 
