@@ -109,3 +109,12 @@ def test_a_long_abstract_is_read_quickly():
     ref = parse(f'Title,Abstract\nInterfant-99,"{abstract}"\n').references[0]
     assert len(ref.abstract) > 1_000_000
     assert time.perf_counter() - started < 2
+
+
+def test_line_ends_of_every_kind_read_alike():
+    rows = ["Title,DOI", '"A multi-line\ntitle",10.1000/one', "Plain title,10.1000/two"]
+    for end in ("\n", "\r\n", "\r"):
+        text = end.join(row.replace("\n", end) for row in rows) + end
+        parsed = parse_structured(text, "csv")
+        assert [ref.doi for ref in parsed.references] == ["10.1000/one", "10.1000/two"], repr(end)
+        assert parsed.references[0].title == "A multi-line title" and not parsed.problems
