@@ -75,7 +75,7 @@ def _fill_authors(work: Work, record: CrossrefRecord) -> bool:
         work.replace_contributors(Contributor.Role.AUTHOR, record.authors)
         work.authors_truncated = False
         return True
-    work.add_orcids(record.authors)
+    work.add_author_details(record.authors)
     return False
 
 

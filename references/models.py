@@ -233,20 +233,23 @@ class Work(models.Model):
             for position, person in enumerate(people, start=1)
         )
 
-    def add_orcids(self, people: Iterable) -> None:
-        """The ORCIDs another source gives for our authors: by position, where the family name is the same
-        and we have none yet."""
-        current = list(self.authors)
-        found = [
-            (contributor, person)
-            for contributor, person in zip(current, people, strict=False)
-            if person.orcid
-            and not contributor.orcid
-            and contributor.family.casefold() == person.family.casefold()
-        ]
-        for contributor, person in found:
-            contributor.orcid = person.orcid
-        Contributor.objects.bulk_update([contributor for contributor, _ in found], ["orcid"])
+    def add_author_details(self, people: Iterable) -> None:
+        """The ORCIDs and affiliations another source gives for our authors: by position, where the family
+        name is the same and we have none yet."""
+        changed = []
+        for contributor, person in zip(self.authors, people, strict=False):
+            if contributor.family.casefold() != person.family.casefold():
+                continue
+            fields = [
+                name
+                for name in ("orcid", "affiliation")
+                if getattr(person, name, "") and not getattr(contributor, name)
+            ]
+            for name in fields:
+                setattr(contributor, name, getattr(person, name))
+            if fields:
+                changed.append(contributor)
+        Contributor.objects.bulk_update(changed, ["orcid", "affiliation"])
 
     @property
     def authors(self) -> models.QuerySet[Contributor]:

@@ -204,7 +204,7 @@ def _held_elsewhere(work: Work, name: str, value: object) -> bool:
 
 def _fill_authors(work: Work, people: list[Name]) -> bool:
     """PubMed's authors replace a list that is missing, truncated, shorter, or initials where PubMed has
-    full given names; otherwise they only add ORCIDs."""
+    full given names; otherwise they only add ORCIDs and affiliations."""
     current = list(work.authors)
     if people and (
         not current or work.authors_truncated or len(current) < len(people) or _fuller(current, people)
@@ -212,7 +212,7 @@ def _fill_authors(work: Work, people: list[Name]) -> bool:
         work.replace_contributors(Contributor.Role.AUTHOR, [_person(name) for name in people])
         work.authors_truncated = False
         return True
-    work.add_orcids(people)
+    work.add_author_details(people)
     return False
 
 
@@ -236,11 +236,12 @@ class _Person:
     given: str
     printed: str
     orcid: str
+    affiliation: str
 
 
 def _person(name: Name) -> _Person:
     printed = name.family if name.collective else f"{name.family} {name.given}".strip()
-    return _Person(name.family, name.given, printed, name.orcid)
+    return _Person(name.family, name.given, printed, name.orcid, name.affiliation)
 
 
 __all__ = [

@@ -127,3 +127,18 @@ def test_ncbi_failing_raises_with_the_reason_and_writes_nothing(ncbi):
         enrich_from_pubmed(work.pk, pubmed_client())
     work.refresh_from_db()
     assert work.abstract == ""
+
+
+def test_authors_get_pubmeds_affiliations_whether_replaced_or_kept(ncbi):
+    record = pubmed_client().fetch([PMID])[PMID]
+    affiliations = [name.affiliation for name in record.authors]
+    assert any(affiliations)
+    new = Work.objects.create(pmid=PMID, title="")
+    enrich_from_pubmed(new.pk, pubmed_client())
+    assert [author.affiliation for author in new.authors] == affiliations
+    ncbi.add_record("90000002", doi="10.5555/kept.authors")
+    kept = Work.objects.create(pmid="90000002", title="T")
+    for position, name in enumerate(pubmed_client().fetch(["90000002"])["90000002"].authors, start=1):
+        Contributor.objects.create(work=kept, position=position, family=name.family, given=name.given)
+    enrich_from_pubmed(kept.pk, pubmed_client())
+    assert [author.affiliation for author in kept.authors] == affiliations
