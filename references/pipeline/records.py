@@ -202,6 +202,7 @@ def import_file(
     """Read, decide and write a file (the command, the worker): all of it or nothing, decided inside the
     write's transaction. Unreadable records are left out only when the user accepted it. The plan says what
     was done; `plan.imported_as` is set when the file was imported before."""
+    progress = progress or _quiet
     plan = RecordPlan(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     stream = open_records(data, file_name=file_name, format=format)
     plan.format, plan.unreadable = stream.format, stream.problems
@@ -216,8 +217,8 @@ def import_file(
                 writer.write(refs)
                 _check_losses(plan, accept_losses)
                 total = max(stream.expected, plan.decided)
-                (progress or _quiet)("read", plan.decided, total)
-                (progress or _quiet)("write", plan.decided, total)
+                progress("read", plan.decided, total)
+                progress("write", plan.decided, total)
             _check_read(plan)
             return plan, writer.finish()
 
@@ -389,9 +390,8 @@ _CONTRIBUTOR_COLUMNS = ("work_id", "role", "position", "family", "given", "print
 
 
 def _contributor_row(work_id: int, position: int, name: Name) -> tuple:
-    printed = name.family if name.collective else f"{name.family} {name.given}".strip()
     role = Contributor.Role.AUTHOR.value
-    return (work_id, role, position, name.family, name.given, printed, name.orcid, name.affiliation)
+    return (work_id, role, position, name.family, name.given, name.printed, name.orcid, name.affiliation)
 
 
 def _merge_into_library(decisions: list[Decision], file_name: str) -> list[int]:

@@ -8,7 +8,6 @@ value is never touched (as with Crossref: see references.crossref_answers.fill_f
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 
 import httpx2
@@ -209,7 +208,7 @@ def _fill_authors(work: Work, people: list[Name]) -> bool:
     if people and (
         not current or work.authors_truncated or len(current) < len(people) or _fuller(current, people)
     ):
-        work.replace_contributors(Contributor.Role.AUTHOR, [_person(name) for name in people])
+        work.replace_contributors(Contributor.Role.AUTHOR, people)
         work.authors_truncated = False
         return True
     work.add_author_details(people)
@@ -228,20 +227,6 @@ def _fuller(current: list[Contributor], people: list[Name]) -> bool:
 
 def _initials(given: str) -> bool:
     return all(len(part.strip(".")) <= 1 for part in given.replace(".", ". ").split())
-
-
-@dataclass(frozen=True)
-class _Person:
-    family: str
-    given: str
-    printed: str
-    orcid: str
-    affiliation: str
-
-
-def _person(name: Name) -> _Person:
-    printed = name.family if name.collective else f"{name.family} {name.given}".strip()
-    return _Person(name.family, name.given, printed, name.orcid, name.affiliation)
 
 
 __all__ = [

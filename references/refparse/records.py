@@ -31,6 +31,11 @@ class Name:
     affiliation: str = ""  # the first affiliation the record gives
     collective: bool = False  # "Children's Oncology Group": a name that is not a person's
 
+    @property
+    def printed(self) -> str:
+        """'Pieters Rob', or a collective author's whole name."""
+        return self.family if self.collective else f"{self.family} {self.given}".strip()
+
 
 @dataclass(frozen=True)
 class Problem:
