@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from ..matching import Keys, family_key, title_key, title_similarity
-from ..models import DuplicateCandidate, Work
+from ..models import Work
 from ..refparse.records import ParsedReference
 
 SURE_TITLE = 0.97  # same year, authors agree (or one lacks them): one publication
@@ -174,12 +173,6 @@ def _in_blocks(active, column: str, blocks: list[tuple[int, str]]):
         return None
     years, values = [year for year, _ in blocks], [value for _, value in blocks]
     return active.filter(pk__in=RawSQL(_BLOCK_SQL.format(column=column), [years, values]))
-
-
-def distinct_pairs(work_ids: set[int]) -> set[tuple[int, int]]:
-    """Pairs among these works that a curator said are not duplicates (or that are pending already)."""
-    rows = DuplicateCandidate.objects.filter(Q(first__in=work_ids) | Q(second__in=work_ids))
-    return set(rows.values_list("first_id", "second_id"))
 
 
 def pair(a: int, b: int) -> tuple[int, int]:
