@@ -37,6 +37,8 @@ _SPELLINGS = (("leukaemia", "leukemia"), ("haem", "hem"), ("randomis", "randomiz
 def fold(text: str) -> str:
     """Lower case without accents, ligatures opened ("ﬁ" -> "fi", "Straße" -> "strasse", "Łódź" -> "lodz").
     Other scripts are kept: a Cyrillic title must not fold to nothing."""
+    if text.isascii():  # most titles and names: nothing to open or strip
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Left, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,8 +184,15 @@ class Work(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["first_author_key", "year"], name="work_author_year"),
-            models.Index(fields=["title_key"], name="work_title_key"),
+            # The record import's blocks (references.pipeline.dedup), each probed once per record: the author
+            # block read from the index alone, for a common surname's block is many works of a year.
+            models.Index(
+                fields=["first_author_key", "year"],
+                include=["id", "title_key", "doi", "pmid", "pmcid", "merged_into_id"],
+                name="work_author_year",
+            ),
+            models.Index(fields=["title_key", "year"], name="work_title_year"),
+            models.Index(Left("title_key", 8), F("year"), name="work_title_start_year"),
             models.Index(fields=["pmcid"], condition=~Q(pmcid=""), name="work_pmcid"),
         ]
 

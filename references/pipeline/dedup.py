@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models.expressions import RawSQL
+from django.db import connection
 
 from ..matching import Keys, family_key, title_key, title_similarity
-from ..models import Work
 from ..refparse.records import ParsedReference
 
 SURE_TITLE = 0.97  # same year, authors agree (or one lacks them): one publication
@@ -101,57 +100,57 @@ def library_for(refs: list[ParsedReference], keys: list[Keys] | None = None) -> 
     title start). `keys` are the records' record_keys, when already computed."""
     keys = [record_keys(ref) for ref in refs] if keys is None else keys
     rows: dict[int, tuple] = {}
-    for query in _library_queries(refs, keys):
-        rows.update((row[0], row) for row in query)
+    with connection.cursor() as cursor:
+        for sql, params in _library_queries(refs, keys):
+            cursor.execute(sql, params)
+            rows.update((row[0], row) for row in cursor.fetchall())
     seen = Seen()
     for pk, doi, pmid, pmcid, title, year, author in (rows[pk] for pk in sorted(rows)):
         seen.add({"doi": doi, "pmid": pmid, "pmcid": pmcid}, Keys(title, year, author), pk, None)
     return seen
 
 
-_COLUMNS = ("pk", "doi", "pmid", "pmcid", "title_key", "year", "first_author_key")
-# Works in the given (year, key) blocks, one index probe per block.
-_BLOCK_SQL = """
-    SELECT w.id FROM references_work w
-    JOIN unnest(%s::int[], %s::text[]) AS block(year, key) ON w.year = block.year AND {column} = block.key
-    WHERE w.merged_into_id IS NULL
+_COLUMNS = "w.id, w.doi, w.pmid, w.pmcid, w.title_key, w.year, w.first_author_key"
+# doi <> '' (and pmid, pmcid) lets PostgreSQL use the partial indexes for a long list.
+_BY_ID = f"SELECT {_COLUMNS} FROM references_work w WHERE w.merged_into_id IS NULL AND w.{{0}} <> '' AND w.{{0}} = ANY(%s)"
+# One index probe per block (LATERAL, kept apart by OFFSET 0): a join of the blocks with the table is planned
+# as a scan of the whole table, and any of the file's titles or authors in any of its years is much of the library.
+_IN_BLOCKS = f"""
+    SELECT {_COLUMNS} FROM unnest(%s::int[], %s::text[], %s::int[], %s::int[]) AS block(year, key, shortest, longest)
+    CROSS JOIN LATERAL (
+        SELECT * FROM references_work w
+        WHERE {{0}} = block.key AND w.year = block.year AND w.merged_into_id IS NULL
+        AND length(w.title_key) BETWEEN block.shortest AND block.longest
+        OFFSET 0
+    ) w
 """
 
 
-def _library_queries(refs: list[ParsedReference], keys: list[Keys]) -> list:
-    """One query per way a work can be found, each on an index: one query OR-ing them all reads the whole
-    table, and any of the file's titles or authors in any of its years is much of the library."""
-    active = Work.objects.active()
-    dois = {ref.doi.lower() for ref in refs if ref.doi}
-    pmids = {ref.pmid for ref in refs if ref.pmid}
-    pmcids = {ref.pmcid.upper() for ref in refs if ref.pmcid}
+_ANY_LENGTH = (0, 1 << 30)
+
+
+def _library_queries(refs: list[ParsedReference], keys: list[Keys]) -> list[tuple[str, list]]:
+    """One query per way a work can be found, each on an index."""
     titled = [k for k in keys if k.title and k.year]
-    titles = sorted({(k.year, k.title) for k in titled})
-    # A work of the record's year and first author can only match if its title's length is close enough
-    # (the bound _title_score applies): a common surname's block is much of a year, its close lengths a few.
-    authors = sorted(
-        {(k.year, k.first_author, *_length_range(len(k.title))) for k in titled if k.first_author}
-    )
-    starts = sorted({(k.year, k.title[:8]) for k in titled if not k.first_author})
-    queries = [
-        # doi <> '' (and pmid <> '') lets PostgreSQL use the partial unique index for a long list.
-        active.exclude(doi="").filter(doi__in=dois) if dois else None,
-        active.exclude(pmid="").filter(pmid__in=pmids) if pmids else None,
-        active.filter(pmcid__in=pmcids) if pmcids else None,
-        _in_blocks(active, "w.title_key", titles),
-        _in_author_blocks(active, authors),
-        _in_blocks(active, "left(w.title_key, 8)", starts),
-    ]
-    return [query.values_list(*_COLUMNS) for query in queries if query is not None]
-
-
-_AUTHOR_BLOCK_SQL = """
-    SELECT w.id FROM references_work w
-    JOIN unnest(%s::int[], %s::text[], %s::int[], %s::int[]) AS block(year, key, shortest, longest)
-    ON w.year = block.year AND w.first_author_key = block.key
-    AND length(w.title_key) BETWEEN block.shortest AND block.longest
-    WHERE w.merged_into_id IS NULL
-"""
+    ids = {
+        "doi": {ref.doi.lower() for ref in refs if ref.doi},
+        "pmid": {ref.pmid for ref in refs if ref.pmid},
+        "pmcid": {ref.pmcid.upper() for ref in refs if ref.pmcid},
+    }
+    blocks = {
+        "w.title_key": {(k.year, k.title, *_ANY_LENGTH) for k in titled},
+        # A work of the record's year and first author can only match if its title's length is close enough
+        # (the bound _title_score applies): a common surname's block is much of a year, its close lengths a few.
+        "w.first_author_key": {
+            (k.year, k.first_author, *_length_range(len(k.title))) for k in titled if k.first_author
+        },
+        "left(w.title_key, 8)": {(k.year, k.title[:8], *_ANY_LENGTH) for k in titled if not k.first_author},
+    }
+    queries = [(_BY_ID.format(kind), [sorted(values)]) for kind, values in ids.items() if values]
+    for column, chosen in blocks.items():
+        if chosen:
+            queries.append((_IN_BLOCKS.format(column), [list(c) for c in zip(*sorted(chosen), strict=True)]))
+    return queries
 
 
 def _length_range(length: int) -> tuple[int, int]:
@@ -159,20 +158,6 @@ def _length_range(length: int) -> tuple[int, int]:
     best similarity of titles s and l long), with a character to spare either side."""
     ratio = POSSIBLE_TITLE / (2 - POSSIBLE_TITLE)
     return int(length * ratio) - 1, int(length / ratio) + 1
-
-
-def _in_author_blocks(active, blocks: list[tuple[int, str, int, int]]):
-    if not blocks:
-        return None
-    columns = [list(column) for column in zip(*blocks, strict=True)]
-    return active.filter(pk__in=RawSQL(_AUTHOR_BLOCK_SQL, columns))
-
-
-def _in_blocks(active, column: str, blocks: list[tuple[int, str]]):
-    if not blocks:
-        return None
-    years, values = [year for year, _ in blocks], [value for _, value in blocks]
-    return active.filter(pk__in=RawSQL(_BLOCK_SQL.format(column=column), [years, values]))
 
 
 def pair(a: int, b: int) -> tuple[int, int]:

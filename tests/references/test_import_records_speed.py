@@ -55,3 +55,26 @@ def test_medline_tags_of_every_padding_read_alike():
     [ref] = parse_medline(text).references
     assert (ref.pmid, ref.title, ref.doi) == ("1", "One two", "10.1016/x")
     assert ref.abstract == "Short" and [a.family for a in ref.authors] == ["Pieters"]
+
+
+@pytest.mark.django_db
+def test_a_record_without_authors_finds_works_of_its_year_and_title_start_and_by_identifiers():
+    changed_end = Work.objects.create(title=TITLE + " treated on Interfant-99", year=2007)
+    other_year = Work.objects.create(title=TITLE + " treated on Interfant-99", year=2008)
+    by_pmcid = Work.objects.create(title="Something else entirely", year=1999, pmcid="PMC123")
+    for created in (changed_end, other_year, by_pmcid):
+        created.refresh_match_keys("")
+        created.save()
+    ref = ParsedReference(raw="", title=TITLE + " treated on Interfant 99", year=2007, pmcid="pmc123")
+    seen = library_for([ref])
+    loaded = {entry[1] for block in seen.blocks.values() for entry in block}
+    assert changed_end.pk in loaded and other_year.pk not in loaded
+    match, _ = seen.find({"doi": "", "pmid": "", "pmcid": "PMC123"}, record_keys(ref))
+    assert (match.work_id, match.method) == (by_pmcid.pk, "pmcid")
+
+
+def test_folding_ascii_and_other_text_alike():
+    from references.matching import fold, title_key
+
+    assert fold("Leukaemia IN Infants") == "leukaemia in infants"
+    assert title_key("Straße: Łódź ﬁndings — Leukaemia") == "strasse lodz findings leukemia"
