@@ -70,9 +70,10 @@ def decode_page(data: bytes) -> DecodedPage:
     return DecodedPage(text=text, encoding=encoding, file_format=file_format)
 
 
-def refuse_undecodable(data: bytes) -> None:
-    """PageRejected for an empty file and for binary ones (PDF, archives, images), said so."""
-    if not data or data.isspace():  # not data.strip(): that copies a large file
+def refuse_undecodable(data: bytes, *, whole: bool = True) -> None:
+    """PageRejected for an empty file and for binary ones (PDF, archives, images), said so. `whole=False`
+    when `data` is only the file's start: blank, it does not make the file empty."""
+    if whole and (not data or data.isspace()):  # not data.strip(): that copies a large file
         raise PageRejected(_EMPTY)
     _refuse_binary(data)
 

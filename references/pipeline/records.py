@@ -14,6 +14,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -49,6 +50,7 @@ Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, tot
 ADDED, MERGED, IN_FILE, POSSIBLE = "added", "merged", "in-file", "possible"
 BATCH = 2_000  # records read, decided and written at a time
 EXAMPLES = 50  # sure and possible duplicates a plan keeps whole, for the preview to name
+_START = 1 << 16  # bytes: what a UTF-8 file is checked for binary content by (the rest holds no NUL)
 _LOCK = 7_413_001  # the advisory lock that makes imports of records take turns
 _NOT_RECORDS = (
     "this is not an export of records (PubMed, RIS, BibTeX, CSL-JSON, Web of Science, Scopus CSV, EndNote XML, "
@@ -126,16 +128,30 @@ class RecordPlan:
         }
 
 
-def open_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordStream:
-    """A file's records, to be read; RecordsRefused saying why when they cannot be."""
+def open_records(data: bytes | Path, *, file_name: str, format: str | None = None) -> RecordStream:
+    """A file's records (its bytes, or the file on disk), to be read; RecordsRefused saying why when they
+    cannot be. A UTF-8 file is read a slice at a time; any other is decoded whole, as a page is."""
     try:
-        refuse_undecodable(data)
-        stream = stream_records(TextSource.of(data) or decode_page(data).text, format=format)
+        if source := TextSource.of(data):
+            start = source.start(_START)
+            refuse_undecodable(start, whole=len(start) < _START)
+        stream = stream_records(source or decode_page(_bytes(data)).text, format=format)
     except (PageRejected, Unreadable) as refusal:
         raise RecordsRefused(f"{file_name}: {refusal}") from refusal
     if stream.format == "text":
         raise RecordsRefused(f"{file_name}: {_NOT_RECORDS}")
     return stream
+
+
+def _bytes(data: bytes | Path) -> bytes:
+    return data if isinstance(data, bytes) else data.read_bytes()
+
+
+def _digest(data: bytes | Path) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with data.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _batches(stream: RecordStream, file_name: str) -> Iterator[list[ParsedReference]]:
@@ -173,9 +189,9 @@ class _Decider:
         return decisions
 
 
-def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> RecordPlan:
+def plan_records(data: bytes | Path, *, file_name: str, format: str | None = None) -> RecordPlan:
     """The preview: what importing the file would do, found without writing anything."""
-    plan = RecordPlan(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    plan = RecordPlan(file_name=file_name, sha256=_digest(data))
     with collector_paused():
         stream = open_records(data, file_name=file_name, format=format)
         plan.format = stream.format
@@ -189,7 +205,7 @@ def plan_records(data: bytes, *, file_name: str, format: str | None = None) -> R
 
 
 def import_file(
-    data: bytes,
+    data: bytes | Path,
     *,
     file_name: str,
     format: str | None = None,
@@ -203,7 +219,7 @@ def import_file(
     write's transaction. Unreadable records are left out only when the user accepted it. The plan says what
     was done; `plan.imported_as` is set when the file was imported before."""
     progress = progress or _quiet
-    plan = RecordPlan(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    plan = RecordPlan(file_name=file_name, sha256=_digest(data))
     stream = open_records(data, file_name=file_name, format=format)
     plan.format, plan.unreadable = stream.format, stream.problems
     _check_losses(plan, accept_losses)

@@ -78,3 +78,23 @@ def test_folding_ascii_and_other_text_alike():
 
     assert fold("Leukaemia IN Infants") == "leukaemia in infants"
     assert title_key("Straße: Łódź ﬁndings — Leukaemia") == "strasse lodz findings leukemia"
+
+
+@pytest.mark.django_db
+def test_a_file_on_disk_is_refused_or_read_as_its_bytes_are(tmp_path):
+    from references.pipeline.records import RecordsRefused, plan_records
+
+    record = "PMID- 1\nTI  - Outcome of infants\nDP  - 2007\nAU  - Pieters R\n\n"
+    late_nul = tmp_path / "late-nul.nbib"
+    late_nul.write_bytes((record * 2000).encode() + b"\x00")  # beyond the start that is checked
+    blank_start = tmp_path / "blank-start.nbib"
+    blank_start.write_bytes(b"\n" * 100_000 + record.encode())
+    empty = tmp_path / "empty.nbib"
+    empty.write_bytes(b" \n")
+    with pytest.raises(RecordsRefused, match="binary"):
+        plan_records(late_nul, file_name=late_nul.name)
+    with pytest.raises(RecordsRefused, match="empty"):
+        plan_records(empty, file_name=empty.name)
+    plan = plan_records(blank_start, file_name=blank_start.name)
+    assert (plan.format, plan.decided) == ("medline", 1)
+    assert plan.sha256 == plan_records(blank_start.read_bytes(), file_name="x").sha256

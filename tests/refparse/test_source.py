@@ -64,3 +64,24 @@ def test_a_source_that_does_not_start_as_a_streamed_format_is_read_whole():
         TextSource.of((SAMPLES / "medline" / "pubmed_result2.txt").read_bytes()), format="medline"
     )
     assert named.format == "medline" and len(list(named.references)) == named.expected == 4
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=("bytes", "path"))
+def test_a_file_on_disk_reads_as_its_bytes_do(tmp_path, on_disk):
+    text = "PMID- 1\r\nTI  - Leucémie aiguë ≥ 1 an\r\nPMID- 2\nTI  - 🧬\n"
+    data = "\ufeff".encode() + text.encode("utf-8")
+    path = tmp_path / "export.nbib"
+    path.write_bytes(data)
+    source = TextSource.of(path if on_disk else data)
+    assert "".join(source.slices()) == source.text() == text.replace("\r\n", "\n")
+    assert source.startswith("PMID- 1") and not source.startswith("\ufeff")
+    # Every occurrence falls across a cut of 7-byte slices somewhere; each counts once.
+    assert source.count("\nPMID-") == 1 and source.count("TI  - ") == 2 and source.count("é") == 1
+    with source.utf8() as stream:
+        assert stream.read() == text.encode("utf-8")
+
+
+def test_a_file_holding_a_nul_anywhere_is_not_a_source(tmp_path):
+    path = tmp_path / "export.nbib"
+    path.write_bytes(b"PMID- 1\n" * 20 + b"\x00" + b"TI  - x\n")
+    assert TextSource.of(path) is None

@@ -52,13 +52,12 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, details: SearchDetails, options: dict) -> bool:
         try:
-            data = path.read_bytes()
             if options["dry_run"]:
                 return self._report(
-                    plan_records(data, file_name=path.name, format=options["format"]).summary(), options
+                    plan_records(path, file_name=path.name, format=options["format"]).summary(), options
                 )
             plan, search = import_file(
-                data,
+                path,
                 file_name=path.name,
                 format=options["format"],
                 details=details,

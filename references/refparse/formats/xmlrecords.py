@@ -19,27 +19,28 @@ def records(text: str | TextSource, tags: tuple[str, ...], what: str) -> Iterato
     """Each element named in `tags`, complete, in document order; refuse a file lxml cannot read to its end.
 
     An element is cleared once the caller has moved on, so a large file is read in little memory."""
-    events = etree.iterparse(
-        _Utf8Reader(text) if isinstance(text, str) else text.utf8(),
-        events=("end",),
-        tag=tags,
-        encoding="utf-8",  # the text is decoded already, whatever its declaration says
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    complete = 0
-    try:
-        for _, element in events:
-            yield element
-            complete += 1
-            _forget(element)
-    except etree.XMLSyntaxError as error:
-        whole = text if isinstance(text, str) else text.text()
-        raise Unreadable(_unreadable(whole, tags, what, error, complete)) from None
+    with _Utf8Reader(text) if isinstance(text, str) else text.utf8() as stream:
+        events = etree.iterparse(
+            stream,
+            events=("end",),
+            tag=tags,
+            encoding="utf-8",  # the text is decoded already, whatever its declaration says
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        complete = 0
+        try:
+            for _, element in events:
+                yield element
+                complete += 1
+                _forget(element)
+        except etree.XMLSyntaxError as error:
+            whole = text if isinstance(text, str) else text.text()
+            raise Unreadable(_unreadable(whole, tags, what, error, complete)) from None
 
 
 class _Utf8Reader(io.RawIOBase):
