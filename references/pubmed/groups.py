@@ -21,9 +21,9 @@ import queue
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -249,15 +249,15 @@ class BatchRecords:
         """Fetch the claimed groups and, as each ends, the next free groups up to `last`, `in_flight` at
         once; keep what NCBI said. What could not be finished is released for another process."""
         attempts: queue.SimpleQueue[Attempt] = queue.SimpleQueue()
-        stop = threading.Event()
-        client = _reporting(self.client, attempts, stop)
+        turns = _Turns(self.client.throttle)
+        client = _reporting(self.client, attempts.put, turns)
         running: dict[Future, int] = {}
         try:
             with ThreadPoolExecutor(self.in_flight, thread_name_prefix="pubmed-group") as pool:
                 try:
                     self._roll(pool, client, first, last, claimed, running, attempts)
                 except BaseException:
-                    stop.set()  # the threads make no new request
+                    turns.stop()  # the threads make no new request
                     raise
         finally:
             self._settle(running)
@@ -308,28 +308,59 @@ class BatchRecords:
             self.on_attempt(attempts.get())
 
     def _fetch_alone(self, key: str) -> ParsedReference | None:
-        client = copy.copy(self.client)
-        client.on_attempt = self.on_attempt
+        client = _reporting(self.client, self.on_attempt, _Turns(self.client.throttle))
         return _decode(_outcomes(client, [key])[key]).value(key)
 
 
-def _reporting(client: PubMedClient, attempts: queue.SimpleQueue, stop: threading.Event) -> PubMedClient:
-    """A copy of the client whose attempts go to the calling thread, and which makes no new request (nor
-    retry) once told to stop."""
+def _reporting(client: PubMedClient, report: Callable[[Attempt], None], turns: _Turns) -> PubMedClient:
+    """A copy of the client whose attempts are reported (to the calling thread) and whose requests take turns."""
     reporting = copy.copy(client)
-    reporting.on_attempt = attempts.put
-    reporting.throttle = _Stoppable(client.throttle, stop)
+    reporting.on_attempt, reporting.throttle = report, turns
     return reporting
 
 
-class _Stoppable:
-    """The client's throttle, refusing new slots once stopped."""
+class _Turns:
+    """The client's throttle for the threads of one fetch: lookups first, and no new request (nor retry) once
+    stopped.
 
-    def __init__(self, throttle: Throttle, stop: threading.Event) -> None:
-        self.throttle, self.stop = throttle, stop
+    A DOI group's efetch waits for its lookups, so a lookup waiting for a slot goes before any efetch: what the
+    limit lets through first is what other requests wait on, and the last requests of a batch are efetches,
+    not lookups that an efetch must still follow. An efetch still goes at once when no lookup is waiting.
+    """
+
+    def __init__(self, throttle: Throttle) -> None:
+        self.throttle, self.waiting, self.stopped = throttle, 0, False
+        self.changed = threading.Condition()
 
     def slot(self) -> AbstractContextManager[None]:
-        if self.stop.is_set():
+        """An efetch's slot: once no lookup waits for one."""
+        with self.changed:
+            self.changed.wait_for(lambda: not self.waiting or self.stopped)
+        return self._granted()
+
+    @contextmanager
+    def lookup_slot(self) -> Iterator[None]:
+        with ExitStack() as held:
+            with self.changed:
+                self.waiting += 1
+            try:
+                held.enter_context(self._granted())
+            finally:
+                with self.changed:
+                    self.waiting -= 1
+                    self.changed.notify_all()
+            yield
+
+    def lookups(self) -> _Lookups:
+        return _Lookups(self)
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+
+    def _granted(self) -> AbstractContextManager[None]:
+        if self.stopped:
             raise Stopped
         return self.throttle.slot()
 
@@ -337,15 +368,30 @@ class _Stoppable:
         return getattr(self.throttle, name)
 
 
+class _Lookups:
+    """The same turns, as the lookups' client takes them."""
+
+    def __init__(self, turns: _Turns) -> None:
+        self.turns = turns
+
+    def slot(self) -> AbstractContextManager[None]:
+        return self.turns.lookup_slot()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.turns.throttle, name)
+
+
 def _outcomes(client: PubMedClient, keys: list[str]) -> dict[str, bytes] | None:
     """What PubMed says about each key of a group, encoded to be kept (in the fetching thread, as zlib lets
-    other threads run meanwhile); None when the fetch was stopped."""
+    other threads run meanwhile); None when the fetch was stopped. `client` takes its turns (see _Turns)."""
     pmids = [key.removeprefix(f"{PMID}:") for key in keys if key.startswith(f"{PMID}:")]
     dois = [key.removeprefix(f"{DOI}:") for key in keys if key.startswith(f"{DOI}:")]
     try:
         found = {f"{PMID}:{pmid}": raw for pmid, raw in client.fetch_raw(pmids).items()} if pmids else {}
         if dois:
-            lookup = partial(_pmids_at_once, client)
+            lookups = copy.copy(client)
+            lookups.throttle = client.throttle.lookups()
+            lookup = partial(_pmids_at_once, lookups)
             found |= {
                 f"{DOI}:{doi}": raw for doi, raw in client.fetch_raw_by_doi(dois, lookup=lookup).items()
             }

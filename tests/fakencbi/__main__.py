@@ -28,8 +28,10 @@ def main(argv: list[str] | None = None) -> None:
         print(server.url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
+    started = [request.started for request in server.requests] or [0.0]
     print(
-        f"{len(server.requests)} requests, {server.violations} over the limit, at most {server.max_in_flight} in flight"
+        f"{len(server.requests)} requests, {server.violations} over the limit, at most {server.max_in_flight} in "
+        f"flight, first at {min(started):.3f}, last at {max(started):.3f} (time.monotonic())"
     )
 
 

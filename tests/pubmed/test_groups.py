@@ -164,3 +164,21 @@ def test_ncbi_down_pauses_pubmeds_half_while_groups_are_in_flight(settings, ncbi
     assert all("Filled from PubMed" in outcome for outcome in resumed.values_list("outcome", flat=True))
     assert max(ncbi.fetched(pmid) for pmid in pmids) == 1, "no group fetched twice across the pause"
     assert ncbi.violations == 0
+
+
+@pytest.mark.parametrize("ncbi_server", [{"latency": (0.1, 0.2)}], indirect=True)
+def test_lookups_go_before_the_efetches_that_wait_on_them(settings, ncbi):
+    """With the limit taken, an efetch that could go waits while a lookup waits: otherwise a lookup left for
+    later makes its group's efetch the batch's last request, one answer later still."""
+    settings.NCBI_CONCURRENCY = 3
+    pmids = ncbi.add_records(300, first_pmid=93_800_001)
+    keys = [key_for("", f"10.5555/pubmed.{pmid}") for pmid in pmids]
+    store = group_store(5)
+    store.plan(keys, 100)
+    records = batch_records(5)
+    assert records.record(keys[0]).pmid == pmids[0]
+    assert all(records.record(key).pmid == pmid for key, pmid in zip(keys, pmids, strict=True))
+    tools = [request.tool for request in sorted(ncbi.requests, key=lambda request: request.started)]
+    assert tools == ["esearch"] * 6 + ["efetch"] * 3, "3 groups of 100 DOIs: 2 lookups each, all first"
+    assert ncbi.violations == 0
+    store.forget()
