@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +34,8 @@ from .forms import (
 )
 from .merging import MergeRefused, merge_works, undo_merge
 from .models import (
+    Citation,
+    Contributor,
     EnrichmentBatch,
     EnrichmentItem,
     ImportBatch,
@@ -94,8 +97,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
             counts = facet_counts(selection, remembered=remembered, findings=form.finding_ids)
         else:
             counts = None
-        ranked = bool(form.cleaned_data["q"].strip()) and form.cleaned_data["sort"] in ("", "relevance")
-        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, ranked=ranked)
+        ranked = form.cleaned_data["sort"] in ("", "relevance")
+        text = form.cleaned_data["q"].strip() if ranked else ""
+        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, text=text)
         as_of = remembered.as_of
     page = Paginator(range(pages.total), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = page_ids(selection, pages, number=page.number, size=PAGE_SIZE) if pages.total else []
@@ -133,16 +137,19 @@ def _works_in_order(pks: list[int]) -> list[Work]:
 
 @library_readers
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(Work, pk=pk)
-    authors = list(work.authors)
+    work = get_object_or_404(Work.objects.defer("crossref_json"), pk=pk)  # the page does not show it
+    people = list(work.contributors.all())  # authors and editors in one query
+    authors = [person for person in people if person.role == Contributor.Role.AUTHOR]
+    citations, cited_by = _citations(work)
     context = {
         "work": work,
         "authors": authors,
         "affiliations": [person for person in authors if person.affiliation],
-        "editors": work.editors,
-        "citations": work.citations.select_related("cited_work"),
-        "cited_by": work.cited_by.select_related("citing_work"),
-        "documents": work.source_documents.only("file_name", "imported_at", "page_kind"),
+        "editors": [person for person in people if person.role == Contributor.Role.EDITOR],
+        "citations": citations,
+        "cited_by": cited_by,
+        # With its work's id: without it Django read each document's work_id again, one query each.
+        "documents": work.source_documents.only("work_id", "file_name", "imported_at", "page_kind"),
         "merges": WorkMerge.objects.filter(target=work, undone_at__isnull=True).select_related("duplicate"),
         "merge_form": MergeForm(),
         "field_origins": work.field_origins.all(),
@@ -150,6 +157,22 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **reading_view(work),
     }
     return render(request, "references/work_detail.html", context)
+
+
+def _citations(work: Work) -> tuple[list[Citation], list[Citation]]:
+    """The work's references and the library's works citing it, in one query. A reference links to the
+    work it cites by id alone; of a citing work only what names it is read (a work's row carries its
+    abstract and Crossref record)."""
+    rows = (
+        Citation.objects.filter(Q(citing_work=work) | Q(cited_work=work))
+        .select_related("citing_work")
+        .only(*CITATION_SHOWN, "citing_work__title", "citing_work__doi", "citing_work__pmid")
+    )
+    rows = list(rows)  # ordered by citing work, then position
+    return [c for c in rows if c.citing_work_id == work.pk], [c for c in rows if c.cited_work_id == work.pk]
+
+
+CITATION_SHOWN = ("citing_work", "cited_work", "position", "label", "raw", "doi", "match_method")
 
 
 @admin_required

@@ -1,0 +1,89 @@
+"""A search in order of relevance: every match ranked when it is selective; when broad (more than BROAD
+matches), its first pages rank its newest matches and the older ones follow, newest first. The count is
+exact either way, and the page costs the same number of queries."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from references import browse, indexing
+from references.forms import WorkFilterForm
+from references.models import SourceDocument, Work
+from tests.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("references:work-list")
+
+
+@pytest.fixture
+def works(db) -> list[Work]:
+    """Eight works about relapse, of 2010 to 2017, whose titles say it once (even years) or not at all; and
+    two that do not match."""
+    made = []
+    for n in range(8):
+        title = f"Relapse in infants {n}" if n % 2 == 0 else f"Outcomes in infants {n}"
+        made.append(_work(title, "Relapse after chemotherapy.", 2010 + n))
+    made += [_work("Vincristine dosing", "Neuropathy.", 2019), _work("Asparaginase", "Allergy.", 2018)]
+    indexing.rebuild()
+    return made
+
+
+def _work(title: str, abstract: str, year: int) -> Work:
+    work = Work.objects.create(title=title, abstract=abstract, year=year)
+    SourceDocument.objects.create(
+        work=work, file_name=f"{work.pk}.txt", sha256=f"{work.pk:064d}", size=1, raw_text="x"
+    )
+    return work
+
+
+def selection(text: str):
+    form = WorkFilterForm(QueryDict(f"q={text}"))
+    assert form.is_valid()
+    return form.selection()
+
+
+def test_a_selective_search_ranks_every_match(works):
+    pages = browse._ranked(selection("relapse"), "relapse", limit=5)
+    assert pages.total == 8 and not pages.broad
+    # Titles that match first (newest first among equal ranks), then the others, newest first.
+    assert pages.ids == [works[n].pk for n in (6, 4, 2, 0, 7)]
+    assert pages.ids == list(selection("relapse").values_list("pk", flat=True)[:5])
+
+
+def test_a_broad_search_ranks_its_newest_matches_and_counts_them_all(works, monkeypatch):
+    monkeypatch.setattr(browse, "BROAD", 5)
+    pages = browse._ranked(selection("relapse"), "relapse", limit=4)
+    assert pages.total == 8 and pages.broad
+    # The four newest matches (2017 to 2014), those whose title matches first: not the oldest title match.
+    assert pages.ids == [works[n].pk for n in (6, 4, 7, 5)]
+
+
+def test_after_a_broad_searchs_first_pages_the_older_matches_follow_newest_first(works, monkeypatch):
+    monkeypatch.setattr(browse, "BROAD", 5)
+    monkeypatch.setattr(browse, "FIRST_PAGES", 1)
+    chosen = selection("relapse")
+    pages = browse._ranked(chosen, "relapse", limit=3)
+    second = browse.page_ids(chosen, pages, number=2, size=3)
+    third = browse.page_ids(chosen, pages, number=3, size=3)
+    assert second == [works[n].pk for n in (4, 3, 2)]
+    assert sorted(pages.ids + second + third) == sorted(w.pk for w in works[:8])  # each match once
+
+
+def test_a_search_matching_nothing_counts_none(works):
+    assert browse._ranked(selection("blinatumomab"), "blinatumomab", limit=5) == browse.FirstPages([], 0)
+
+
+def test_broad_and_selective_searches_cost_the_same_queries(client, django_user_model, works, monkeypatch):
+    client = signed_in(client, django_user_model)
+    asked = []
+    for broad in (100, 5):
+        monkeypatch.setattr(browse, "BROAD", broad)
+        indexing.next_generation()  # a first view: nothing cached
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, {"q": "relapse"})
+        assert response.context["page"].paginator.count == 8
+        asked.append(len(queries))
+    assert asked[0] == asked[1]
