@@ -21,10 +21,14 @@ from .models import (
     MatchCandidate,
     Work,
 )
-from .origins import BLANK, record_origins
+from .origins import Rule, fillable, record_origins
 
-# Crossref's word on the type is kept unless a page or a curator said otherwise.
-TYPE_FIELD = "work_type"
+# Crossref never changes a work's DOI (it was found by it), and its word on the type replaces only a type
+# nobody said: a page's or a curator's stays.
+RULES: dict[str, Rule] = {
+    "doi": lambda work, value, said: False,
+    "work_type": lambda work, value, said: said is None and work.work_type != value,
+}
 
 
 def set_state(work_id: int, state: str) -> None:
@@ -39,7 +43,7 @@ def fill_from_crossref(work: Work, message: dict, *, source_url: str) -> str:
     """Fill what the work lacks from a Crossref record; a curator's value is never touched."""
     record = read_record(message)
     origins = dict(work.field_origins.values_list("field", "source"))
-    filled = [name for name, value in record.fields.items() if _fillable(work, name, value, origins)]
+    filled = fillable(work, record.fields, origins, RULES)
     for name in filled:
         setattr(work, name, record.fields[name])
     if origins.get("authors") != FieldOrigin.Source.CURATOR and _fill_authors(work, record):
@@ -58,14 +62,6 @@ def fill_from_crossref(work: Work, message: dict, *, source_url: str) -> str:
         if filled
         else ("Crossref had nothing this work lacks.")
     )
-
-
-def _fillable(work: Work, name: str, value: object, origins: dict[str, str]) -> bool:
-    if value in BLANK or origins.get(name) == FieldOrigin.Source.CURATOR or name == "doi":
-        return False
-    if name == TYPE_FIELD:
-        return name not in origins and getattr(work, name) != value
-    return getattr(work, name) in BLANK
 
 
 def _fill_authors(work: Work, record: CrossrefRecord) -> bool:

@@ -19,7 +19,7 @@ from references import indexing
 from references.crossref.client import Attempt, RetryPolicy
 from references.crossref.throttle import Limits, Throttle
 from references.models import Contributor, FieldOrigin, Work
-from references.origins import BLANK, record_origins
+from references.origins import Rule, fillable, record_origins
 from references.pipeline.records import work_values
 from references.refparse.records import JOURNAL_ARTICLE, Name, ParsedReference
 
@@ -28,7 +28,6 @@ from .groups import DOI, BatchRecords, GroupStore, key_for
 
 # Identifiers are unique among works: one another work holds already is a duplicate, not ours to take.
 IDENTIFIERS = ("doi", "pmid", "pmcid")
-NOT_FROM_PUBMED = ("title",)  # a work always has a title; PubMed's fills only a placeholder (see below)
 
 
 @cache
@@ -157,7 +156,7 @@ def fill_from_pubmed(work: Work, record: ParsedReference, *, source_url: str) ->
     """Fill what the work lacks from its PubMed record; returns the fields filled. Never a curator's field."""
     values = work_values(record)
     origins = dict(work.field_origins.values_list("field", "source"))
-    filled = [name for name, value in values.items() if _fillable(work, name, value, origins)]
+    filled = fillable(work, values, origins, RULES)
     filled = [
         name for name in filled if name not in IDENTIFIERS or not _held_elsewhere(work, name, values[name])
     ]
@@ -174,27 +173,22 @@ def fill_from_pubmed(work: Work, record: ParsedReference, *, source_url: str) ->
     return filled
 
 
-def _fillable(work: Work, name: str, value: object, origins: dict[str, str]) -> bool:
-    if value in BLANK or origins.get(name) == FieldOrigin.Source.CURATOR:
-        return False
-    if name == "work_type":
-        # PubMed's publication types say more than a default or Crossref's "journal-article" (a review,
-        # a case report); a page's or a curator's type stays.
-        said = origins.get(name)
-        return (
-            value != JOURNAL_ARTICLE
-            and said in (None, FieldOrigin.Source.CROSSREF)
-            and work.work_type != value
-        )
-    if name in NOT_FROM_PUBMED:
-        return _placeholder_title(work)
-    return getattr(work, name) in BLANK
-
-
-def _placeholder_title(work: Work) -> bool:
-    """A work known only by an identifier carries that identifier, or nothing, as its title."""
+def _placeholder_title(work: Work, value: object, said: str | None) -> bool:
+    """A work always has a title; PubMed's replaces only a placeholder: a work known only by an identifier
+    carries that identifier, or nothing, as its title."""
     title = work.title.strip()
     return not title or title in (work.pmid, f"PMID {work.pmid}", f"PMID: {work.pmid}", work.doi)
+
+
+def _better_type(work: Work, value: object, said: str | None) -> bool:
+    """PubMed's publication types say more than a default or Crossref's "journal-article" (a review, a case
+    report); a page's or a curator's type stays."""
+    return (
+        value != JOURNAL_ARTICLE and said in (None, FieldOrigin.Source.CROSSREF) and work.work_type != value
+    )
+
+
+RULES: dict[str, Rule] = {"title": _placeholder_title, "work_type": _better_type}
 
 
 def _held_elsewhere(work: Work, name: str, value: object) -> bool:
