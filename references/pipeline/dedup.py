@@ -5,6 +5,7 @@ possible duplicate for a curator (unless a curator said the pair are not duplica
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from django.db import connection
 
 from ..matching import Keys, family_key, title_key, title_similarity
 from ..refparse.records import ParsedReference
+from .copying import copy_line
 
 SURE_TITLE = 0.97  # same year, authors agree (or one lacks them): one publication
 POSSIBLE_TITLE = 0.85  # same year, authors agree: a curator decides
@@ -162,3 +164,72 @@ def _length_range(length: int) -> tuple[int, int]:
 
 def pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
+
+
+class EarlierRecords:
+    """The file's records decided so far, in a temporary table (dropped with the transaction): a file of any
+    size is decided holding one batch of records, not every record read before it. Each batch takes the
+    earlier records it could be from the table, in file order, as the Seen it goes on adding to."""
+
+    _TABLE = "import_earlier_records"
+    _COLUMNS = "position, work_id, doi, pmid, pmcid, title_key, year, first_author_key"
+
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DROP TABLE IF EXISTS {self._TABLE}"
+            )  # one left by an earlier plan of this transaction
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self._TABLE} (position integer PRIMARY KEY, work_id bigint, doi text, "
+                "pmid text, pmcid text, title_key text, year integer, first_author_key text) ON COMMIT DROP"
+            )
+            for index in ("doi", "pmid", "pmcid", "first_author_key, year", "left(title_key, 8), year"):
+                cursor.execute(f"CREATE INDEX ON {self._TABLE} ({index})")
+        self.kept = 0
+
+    def candidates(self, all_ids: list[dict[str, str]], keys: list[Keys]) -> Seen:
+        """The earlier records sharing an identifier or a title block with any of these records."""
+        seen = Seen()
+        if not self.kept:
+            return seen
+        titled = [k for k in keys if k.title and k.year]
+        blocks = {
+            "first_author_key": {(k.year, k.first_author) for k in titled if k.first_author},
+            "left(title_key, 8)": {(k.year, k.title[:8]) for k in titled},
+        }
+        parts, params = [], []
+        for kind in ("doi", "pmid", "pmcid"):
+            if values := sorted({ids[kind] for ids in all_ids if ids[kind]}):
+                parts.append(f"SELECT {self._COLUMNS} FROM {self._TABLE} WHERE {kind} = ANY(%s)")
+                params.append(values)
+        for column, chosen in blocks.items():
+            if chosen:
+                parts.append(
+                    f"SELECT e.* FROM unnest(%s::int[], %s::text[]) AS block(year, key) CROSS JOIN LATERAL "
+                    f"(SELECT {self._COLUMNS} FROM {self._TABLE} WHERE {column} = block.key "
+                    "AND year = block.year OFFSET 0) e"
+                )
+                params.extend(list(column) for column in zip(*sorted(chosen), strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ".join(parts) + " ORDER BY position", params)
+            for position, work_id, doi, pmid, pmcid, title, year, author in cursor.fetchall():
+                seen.add(
+                    {"doi": doi, "pmid": pmid, "pmcid": pmcid}, Keys(title, year, author), work_id, position
+                )
+        return seen
+
+    def keep(self, rows: list[tuple[int, int | None, dict[str, str], Keys]]) -> None:
+        """These records (position, the work each became or None, identifiers, keys), once decided."""
+        lines = (
+            copy_line(
+                (position, work_id, ids["doi"], ids["pmid"], ids["pmcid"], k.title, k.year, k.first_author)
+            )
+            for position, work_id, ids, k in rows
+        )
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {self._TABLE} ({self._COLUMNS}) FROM STDIN", io.StringIO("".join(lines))
+            )
+            if not self.kept:
+                cursor.execute(f"ANALYZE {self._TABLE}")  # temporary tables have no autovacuum to count them
+        self.kept += len(rows)

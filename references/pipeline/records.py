@@ -43,7 +43,7 @@ from ..refparse.records import Name, ParsedReference, Problem, Unreadable
 from ..refparse.source import TextSource
 from ..refparse.streaming import RecordStream, stream_records
 from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
-from .dedup import Match, Seen, identifiers, library_for, pair, record_keys
+from .dedup import EarlierRecords, Match, identifiers, library_for, pair, record_keys
 
 Progress = Callable[[str, int, int], None]  # stage ("read", "write"), done, total (an estimate)
 
@@ -80,6 +80,7 @@ class Decision:
     match: Match | None = None
     possible: list[Match] = field(default_factory=list)
     keys: Keys | None = None  # the record's matching keys, a new work's too
+    ids: dict[str, str] = field(default_factory=dict)  # the record's DOI, PMID and PMCID, as matched
 
 
 @dataclass
@@ -164,19 +165,20 @@ def _batches(stream: RecordStream, file_name: str) -> Iterator[list[ParsedRefere
 
 class _Decider:
     """Each record's outcome against the library as it is now and the file's earlier records, in file order,
-    a batch at a time."""
+    a batch at a time. The earlier records wait in the database (EarlierRecords), not in memory."""
 
     def __init__(self) -> None:
-        self.in_file, self.position = Seen(), 0
+        self.earlier, self.position = EarlierRecords(), 0
 
     def __call__(self, refs: list[ParsedReference]) -> list[Decision]:
         all_keys = [record_keys(ref) for ref in refs]
-        library, decisions = library_for(refs, all_keys), []
-        for ref, keys in zip(refs, all_keys, strict=True):
+        all_ids = [identifiers(ref) for ref in refs]
+        library, in_file = library_for(refs, all_keys), self.earlier.candidates(all_ids, all_keys)
+        decisions = []
+        for ref, ids, keys in zip(refs, all_ids, all_keys, strict=True):
             self.position += 1
-            ids = identifiers(ref)
-            decision = Decision(self.position, ref, keys=keys)
-            earlier, close_in_file = self.in_file.find(ids, keys)
+            decision = Decision(self.position, ref, keys=keys, ids=ids)
+            earlier, close_in_file = in_file.find(ids, keys)
             known, close = library.find(ids, keys)
             if earlier:
                 decision.outcome, decision.match = IN_FILE, earlier
@@ -184,21 +186,28 @@ class _Decider:
                 decision.outcome, decision.match = MERGED, known
             elif close or close_in_file:
                 decision.outcome, decision.possible = POSSIBLE, [*close, *close_in_file]
-            self.in_file.add(ids, keys, None, self.position)
+            in_file.add(ids, keys, None, self.position)
             decisions.append(decision)
         return decisions
+
+    def keep(self, decisions: list[Decision], targets: dict[int, int] | None = None) -> None:
+        """The batch's records, for the batches after it to be compared with (with the work each became)."""
+        targets = targets or {}
+        self.earlier.keep([(d.position, targets.get(d.position), d.ids, d.keys) for d in decisions])
 
 
 def plan_records(data: bytes | Path, *, file_name: str, format: str | None = None) -> RecordPlan:
     """The preview: what importing the file would do, found without writing anything."""
     plan = RecordPlan(file_name=file_name, sha256=_digest(data))
-    with collector_paused():
+    with collector_paused(), transaction.atomic():  # the earlier records' table lives as long as it
         stream = open_records(data, file_name=file_name, format=format)
         plan.format = stream.format
         plan.imported_as = Search.objects.filter(sha256=plan.sha256).first()
         decide = _Decider()
         for refs in _batches(stream, file_name):
-            plan.add(decide(refs))
+            decisions = decide(refs)
+            decide.keep(decisions)
+            plan.add(decisions)
         plan.unreadable = stream.problems
     _check_read(plan)
     return plan
@@ -266,7 +275,7 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 class _Writer:
     """Writes a file's records a batch at a time inside the import's transaction, remembering across batches
-    only the work each record became and the works the search has found."""
+    only the works the search has found (the earlier records wait in the database with the work each became)."""
 
     def __init__(
         self, plan: RecordPlan, *, details: SearchDetails, user: AbstractBaseUser | None, origin: str
@@ -274,37 +283,37 @@ class _Writer:
         self.plan, self.user, self.decide = plan, user, _Decider()
         self.batch = ImportBatch.objects.create(kind=ImportBatch.Kind.RECORDS, origin=origin, created_by=user)
         self.search = _search(plan, self.batch, details)
-        self.targets: dict[int, int] = {}  # record position -> the work it ended as
         self.found: set[int] = (
             set()
         )  # works with a hit: a record repeated, or two merged into one, count once
-        self.new: list[int] = []
 
     def write(self, refs: list[ParsedReference]) -> None:
         decisions = self.decide(refs)
         self.plan.add(decisions)
         new = _create_works(decisions, self.plan.file_name)
         filled = _merge_into_library(decisions, self.plan.file_name)
+        targets: dict[int, int] = {}  # record position -> the work it ended as
         for decision in decisions:
-            self.targets[decision.position] = _target(decision, new, self.targets)
+            targets[decision.position] = _target(decision, new, targets)
+        self.decide.keep(decisions, targets)
         hits = []
         for decision in decisions:
-            if (work_id := self.targets[decision.position]) not in self.found:
+            if (work_id := targets[decision.position]) not in self.found:
                 self.found.add(work_id)
                 hits.append(_hit(self.search, decision, work_id))
         copy_rows(SearchHit, _HIT_COLUMNS, hits)
-        _propose_duplicates(decisions, self.targets, self.search)
+        _propose_duplicates(decisions, targets, self.search)
         touched = {*new.values(), *filled}
         indexing.refresh(touched)
-        indexing.refresh({self.targets[d.position] for d in decisions} - touched, text=False)  # "Found by"
-        self.new.extend(new.values())
+        indexing.refresh(set(targets.values()) - touched, text=False)  # "Found by"
 
     def finish(self) -> Search:
         _count(self.search, self.plan)
         _record_item(self.plan, self.batch, self.search)
         self.batch.mark_finished()
-        if settings.ENRICH_AFTER_IMPORT and self.new:
-            start_enrichment(works=sorted(self.new), origin=EnrichmentBatch.Origin.IMPORT, user=self.user)
+        added = self.search.hits.filter(outcome=SearchHit.Outcome.ADDED).values_list("work_id", flat=True)
+        if settings.ENRICH_AFTER_IMPORT and (new := sorted(added)):
+            start_enrichment(works=new, origin=EnrichmentBatch.Origin.IMPORT, user=self.user)
         return self.search
 
 
@@ -494,10 +503,11 @@ def _update_works(works: list[Work], names: list[str], batch: int = 1000) -> Non
 
 
 def _target(decision: Decision, new: dict[int, int], targets: dict[int, int]) -> int:
-    """The work a record ends as."""
+    """The work a record ends as: a duplicate of a record of an earlier batch knows its work already, one of
+    a record of the same batch finds it in `targets`."""
     if decision.outcome in (ADDED, POSSIBLE):
         return new[decision.position]
-    if decision.outcome == MERGED:
+    if decision.match.work_id is not None:
         return decision.match.work_id
     return targets[decision.match.record]
 

@@ -306,3 +306,24 @@ def test_authors_keep_their_affiliations_and_the_work_page_lists_them(tmp_path, 
     client.force_login(user)
     page = client.get(author.work.get_absolute_url()).content.decode()
     assert "<summary>Affiliations</summary>" in page and "Erasmus MC-Sophia Children&#x27;s Hospital" in page
+
+
+@pytest.mark.django_db
+def test_a_record_repeated_batches_later_without_identifiers_joins_the_work_the_first_became(
+    tmp_path, monkeypatch
+):
+    from references.pipeline import records
+
+    title = "Blinatumomab for infants with relapsed KMT2A-rearranged acute lymphoblastic leukaemia"
+    first = {"TI": title, "AU": "Doe J", "DP": "2020"}
+    others = [
+        {"PMID": str(n), "TI": f"Unrelated study number {n}", "AU": "Roe K", "DP": "2019"} for n in (1, 2, 3)
+    ]
+    file = tmp_path / "export.nbib"
+    file.write_text(medline(first, *others, {**first, "TI": title.replace("leukaemia", "leukemia.")}))
+    monkeypatch.setattr(records, "BATCH", 2)
+    planned, summary = run(file, "--dry-run"), run(file)
+    assert planned["duplicates_in_file"] == summary["duplicates_in_file"] == 1 and summary["new"] == 4
+    search = Search.objects.get(file_name="export.nbib")
+    [work] = Work.objects.filter(title=title)
+    assert search.hits.filter(work=work).count() == 1 and Work.objects.count() == 4
