@@ -1,57 +1,19 @@
 """A local HTTP server that answers like api.crossref.org, with its limits, latency and injected faults."""
 
-import contextlib
-import random
-import socket
-import sys
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
-from urllib.parse import parse_qs, unquote, urlsplit
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from tests.fakecrossref import bodies
+from tests.fakeserver import FakeServer, Fault, Reply, RequestRecord, Windows
 
 JSON = "application/json;charset=utf-8"
-FAULTS = frozenset({"429", "500", "503", "504", "slow", "truncated", "404"})
 
 SearchFunction = Callable[[str, int], list[dict[str, Any]]]
 
 
 @dataclass
-class RequestRecord:
-    """One request as the server saw it.
-
-    Times are ``time.monotonic()`` seconds; ``ended`` and ``status`` are set just before the answer is
-    written, so they are filled in by the time the client has read it.
-    """
-
-    method: str
-    target: str  # the request target as sent, query string included
-    raw_path: str  # the path as sent, still percent-encoded
-    path: str  # the path percent-decoded
-    query: dict[str, list[str]]
-    user_agent: str
-    started: float
-    ended: float | None = None
-    status: int | None = None
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes = b""
-    content_type: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Fault:
-    kind: str
-    times: int
+class PathFault(Fault):
     path_contains: str | None = None
     retry_after: float | None = None
 
@@ -63,13 +25,17 @@ class Fault:
         )
 
 
-class FakeCrossref:
+class FakeCrossref(FakeServer):
     """Serves recorded Crossref bodies on 127.0.0.1, enforcing the limits it announces.
 
     ``search(query, rows)`` supplies the items of ``GET /works?query.bibliographic=…``; without it the
     recorded answers are served for their queries (see ``bodies.RECORDED_SEARCHES``) and an empty list
     for any other.
     """
+
+    FAULTS: ClassVar[frozenset[str]] = frozenset({"429", "500", "503", "504", "slow", "truncated", "404"})
+    METHODS: ClassVar[frozenset[str]] = frozenset({"GET", "HEAD"})
+    name: ClassVar[str] = "fake-crossref"
 
     def __init__(
         self,
@@ -81,73 +47,23 @@ class FakeCrossref:
         announce: dict[str, str] | None = None,
         *,
         legacy_headers: bool = False,
-        slow_seconds: float = 10.0,
-        host: str = "127.0.0.1",
-        port: int = 0,
+        **server: Any,
     ) -> None:
+        super().__init__(latency, **server)
         self.rate_limit = rate_limit
         self.interval = interval
         self.concurrency_limit = concurrency_limit
-        self.latency = latency
         self.search = search
         self.announce = {name.lower(): value for name, value in (announce or {}).items()}
         self.legacy_headers = legacy_headers
-        self.slow_seconds = slow_seconds
         self.works: dict[str, bytes] = dict(bodies.recorded_works())
         self.aliases: dict[str, str] = dict(bodies.ALIASES)
-        self.violations = 0
-        self.max_in_flight = 0
-        self._address = (host, port)
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._records: list[RequestRecord] = []
-        self._faults: list[Fault] = []
-        self._window: deque[float] = deque()
-        self._open = 0
+        self._window = Windows()
         self._active = 0
-        self._connections: set[socket.socket] = set()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle
-
-    def start(self) -> Self:
-        self._stopping.clear()
-        self._httpd = _Server(self._address, self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-crossref",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop at once: pending sleeps end, open connections are cut, the port is freed."""
-        if self._httpd is None:
-            return
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):  # already closed by the client
-                connection.shutdown(socket.SHUT_RDWR)
-        self._thread.join()
-        self._httpd = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     # -- content
 
@@ -172,115 +88,31 @@ class FakeCrossref:
         self, fault: str, times: int = 1, path_contains: str | None = None, retry_after: float | None = None
     ) -> None:
         """Answer the next ``times`` matching requests with ``fault`` instead of normally."""
-        if fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(FAULTS)}")
-        with self._lock:
-            self._faults.append(Fault(fault, times, path_contains, retry_after))
-
-    @property
-    def requests(self) -> list[RequestRecord]:
-        with self._lock:
-            return list(self._records)
+        self._add_fault(PathFault(fault, times, path_contains, retry_after))
 
     def hits(self, doi: str) -> int:
         """How many requests asked for ``/works/{doi}`` (case-insensitive, after percent-decoding)."""
         wanted = f"/works/{doi}".lower()
         return sum(1 for record in self.requests if record.path.lower() == wanted)
 
-    def clear(self) -> None:
-        """Forget recorded requests, violations and the observed maximum (between benchmark phases)."""
+    # -- what Crossref says
+
+    def _refusal(self, record: RequestRecord, address: str) -> Reply | None:
+        """A 429 if admitting the request would break a limit (the rate is everyone's); else admit it."""
         with self._lock:
-            self._records.clear()
-            self.violations = 0
-            self.max_in_flight = self._open
-
-    # -- request handling (runs in the server's threads)
-
-    def _track(self, connection: socket.socket, open_: bool) -> None:
-        with self._lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
-
-    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        record = self._arrive(handler)
-        reply = self._refusal(record)
-        admitted = reply is None
-        try:
-            if admitted:
-                reply = self._answer(record)
-        finally:
-            # Leave before writing: a client that sends its next request as soon as it has read this
-            # answer must not find its own finished request still counted as in flight.
-            self._leave(record, admitted, reply)
-        self._send(handler, record, reply)
-
-    def _arrive(self, handler: BaseHTTPRequestHandler) -> RequestRecord:
-        parts = urlsplit(handler.path)
-        record = RequestRecord(
-            method=handler.command,
-            target=handler.path,
-            raw_path=parts.path,
-            path=unquote(parts.path),
-            query=parse_qs(parts.query, keep_blank_values=True),
-            user_agent=handler.headers.get("User-Agent", ""),
-            started=time.monotonic(),
-        )
-        with self._lock:
-            self._records.append(record)
-            self._open += 1
-            self.max_in_flight = max(self.max_in_flight, self._open)
-        return record
-
-    def _refusal(self, record: RequestRecord) -> Reply | None:
-        """A 429 if admitting the request would break a limit; else admit it and return None."""
-        with self._lock:
-            while self._window and self._window[0] <= record.started - self.interval:
-                self._window.popleft()
-            over_rate = self.rate_limit is not None and len(self._window) >= self.rate_limit
             over_concurrency = self.concurrency_limit is not None and self._active >= self.concurrency_limit
-            if over_rate or over_concurrency:
+            if over_concurrency or (
+                self.rate_limit is not None
+                and self._window.admit(None, record.started, self.rate_limit, self.interval) is None
+            ):
                 self.violations += 1
                 return _too_many_requests(retry_after=1)
-            self._window.append(record.started)
             self._active += 1
             return None
 
-    def _leave(self, record: RequestRecord, admitted: bool, reply: Reply | None) -> None:
-        with self._lock:
-            record.ended = time.monotonic()
-            record.status = reply.status if reply else None
-            self._open -= 1
-            if admitted:
-                self._active -= 1
-
-    def _answer(self, record: RequestRecord) -> Reply:
-        if self.latency:
-            self._stopping.wait(random.uniform(*self.latency))
-        fault = self._take_fault(record)
-        try:
-            if fault is None:
-                return self._route(record)
-            if fault.kind == "slow":
-                self._stopping.wait(self.slow_seconds)
-                return self._route(record)
-            if fault.kind == "truncated":
-                reply = self._route(record)
-                return replace(reply, body=reply.body[: len(reply.body) // 2])
-            return _FAULT_REPLIES[fault.kind](fault)
-        except Exception as error:  # a broken search callable should show up in the test, not hang it
-            return Reply(500, f"FakeCrossref failed: {error!r}".encode(), "text/plain")
-
-    def _take_fault(self, record: RequestRecord) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.matches(record):
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self._faults.remove(fault)
-                    return fault
-        return None
+    def _left(self, record: RequestRecord, admitted: bool) -> None:
+        if admitted:
+            self._active -= 1
 
     def _route(self, record: RequestRecord) -> Reply:
         if record.path.rstrip("/") == "/works":
@@ -288,6 +120,9 @@ class FakeCrossref:
         if record.path.startswith("/works/"):
             return self._work_reply(record.path.removeprefix("/works/"))
         return _not_found()
+
+    def _fault_reply(self, fault: PathFault, record: RequestRecord) -> Reply:
+        return _FAULT_REPLIES[fault.kind](fault)
 
     def _work_reply(self, doi: str) -> Reply:
         target = self.aliases.get(doi.lower())
@@ -307,18 +142,7 @@ class FakeCrossref:
             items = [_select(item, selected.split(",")) for item in items]
         return Reply(200, bodies.work_list(items, rows), JSON)
 
-    def _send(self, handler: BaseHTTPRequestHandler, record: RequestRecord, reply: Reply) -> None:
-        handler.send_response(reply.status)
-        for name, value in {**self._limit_headers(record), **reply.headers}.items():
-            handler.send_header(name, value)
-        if reply.content_type:
-            handler.send_header("Content-Type", reply.content_type)
-        handler.send_header("Content-Length", str(len(reply.body)))
-        handler.end_headers()
-        if handler.command != "HEAD":
-            handler.wfile.write(reply.body)
-
-    def _limit_headers(self, record: RequestRecord) -> dict[str, str]:
+    def _headers(self, record: RequestRecord) -> dict[str, str]:
         """The limit headers Crossref sends; unconfigured limits are not announced unless ``announce`` says."""
         polite = "mailto:" in record.user_agent or "mailto" in record.query
         prefix = "x-ratelimit-" if self.legacy_headers else "x-rate-limit-"
@@ -351,7 +175,7 @@ def _too_many_requests(retry_after: float | None) -> Reply:
     return Reply(429, bodies.TOO_MANY_REQUESTS, "text/html", headers)
 
 
-_FAULT_REPLIES: dict[str, Callable[[Fault], Reply]] = {
+_FAULT_REPLIES: dict[str, Callable[[PathFault], Reply]] = {
     "429": lambda fault: _too_many_requests(fault.retry_after),
     "404": lambda fault: _not_found(),
     "500": lambda fault: Reply(
@@ -360,42 +184,3 @@ _FAULT_REPLIES: dict[str, Callable[[Fault], Reply]] = {
     "503": lambda fault: Reply(503, bodies.SERVICE_UNAVAILABLE, "text/plain"),
     "504": lambda fault: Reply(504, bodies.fixture_bytes("error-504-gateway-timeout.html"), "text/html"),
 }
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive; every reply carries Content-Length
-    disable_nagle_algorithm = True  # headers and body go out in two writes; don't wait for an ACK between
-    server: "_Server"
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._track(self.connection, open_=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.fake._track(self.connection, open_=False)
-
-    def do_GET(self) -> None:
-        self.server.fake._handle(self)
-
-    do_HEAD = do_GET
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: the records say it all
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256
-
-    def __init__(self, address: tuple[str, int], fake: FakeCrossref) -> None:
-        self.fake = fake
-        super().__init__(address, _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hung up, or a connection cut by stop(), is not an error worth a traceback.
-        if self.fake._stopping.is_set() or isinstance(sys.exception(), ConnectionError):
-            return
-        super().handle_error(request, client_address)

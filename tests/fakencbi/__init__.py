@@ -1,5 +1,5 @@
 """A local stand-in for NCBI's E-utilities, serving real recorded answers and PubMed records."""
 
-from tests.fakencbi.server import FakeNCBI, RequestRecord
+from tests.fakencbi.server import FakeNCBI, NCBIRequest
 
-__all__ = ["FakeNCBI", "RequestRecord"]
+__all__ = ["FakeNCBI", "NCBIRequest"]
