@@ -217,8 +217,8 @@ def first_pages(
 
 
 # A search matching more works than this ranks only its newest FIRST_PAGES pages of matches; the works after
-# them follow, newest first. At 100,000 works, ranking every match of a search over most of the library cost
-# about what finding and counting them does again (bench.workspace).
+# them follow, newest first. Ranking every match of a search over most of the library was most of its first
+# view's time (docs/benchmarks-workspace.md).
 BROAD = 10_000
 NEWEST = ("-year", "pk")
 
