@@ -58,8 +58,8 @@ def _worker(
     url: str, prefix: str, batch: int, keys: list[str], ready: Barrier, found: multiprocessing.Queue
 ) -> None:
     """One worker process: its share of the batch's works, in the batch's order, once every worker is ready (a
-    Celery worker keeps its HTTP client and Redis connection from one batch to the next: see
-    references.pubmed.enrichment._http, whose SSL context alone takes ~50 ms to build)."""
+    Celery worker keeps its HTTP client, SSL context included, and its Redis connection from one batch to the
+    next: see references.pubmed.enrichment._http)."""
     records = _records(url, prefix, batch)
     ready.wait()
     found.put(sum(1 for key in keys if records.record(key) is not None))
@@ -156,7 +156,7 @@ def main() -> None:
         "# PubMed enrichment throughput (`make bench`)",
         "",
         f"PubMed's half of an enrichment batch, fetched as the tasks fetch it: groups of {EFETCH_BATCH} planned in "
-        f"Redis, up to {IN_FLIGHT} groups in flight, {WORKERS} worker processes sharing one Redis throttle of "
+        f"Redis, up to {IN_FLIGHT} groups in flight (DOI lookups before efetches), {WORKERS} worker processes sharing one Redis throttle of "
         f"{RATE} requests a second (an API key; {MARGIN:.0%} margin, as NCBI_RATE_MARGIN: {RATE} requests in any "
         f"{window:g} s). Local E-utilities server in its own process, answers in {LATENCY[0] * 1000:.0f}-"
         f"{LATENCY[1] * 1000:.0f} ms, 429 over the limit. Writing the records into works is not included. "

@@ -4,13 +4,13 @@ its efetch) instead of a request per work, several groups at once, shared by eve
 When a batch starts, its works' identifiers are split into numbered groups (the plan). A task that needs a
 work's record takes it from the batch's store; if it is not there, the task claims the work's group and, so
 that enough requests are in flight to use NCBI's limit, rolls on through the next free groups up to `ahead`
-groups past its own, `in_flight` at once in threads (the shared throttle keeps them within the limit), while
-the other tasks take their records as groups arrive. Records are kept as fetched, unread (each task reads its
-own), so fetching is held back neither by reading nor by writing works. A claim is a lease renewed
-while its fetch runs: a killed process's groups are claimed again once their leases lapse, so nothing is lost
-and only the groups in flight at the kill are fetched twice. A group's records are kept until every one of its
-works has used its own, or the batch ends. A group NCBI failed (after the client's retries) keeps the failure
-for each of its works. No ORM here.
+groups past its own, `in_flight` at once in threads (the shared throttle keeps them within the limit; DOI
+lookups go before efetches, which wait on them), while the other tasks take their records as groups arrive.
+Records are kept as fetched, unread (each task reads its own), so fetching is held back neither by reading nor
+by writing works. A claim is a lease renewed while its fetch runs: a killed process's groups are claimed again
+once their leases lapse, so nothing is lost and only the groups in flight at the kill are fetched twice. A
+group's records are kept until every one of its works has used its own, or the batch ends. A group NCBI failed
+(after the client's retries) keeps the failure for each of its works. No ORM here.
 """
 
 from __future__ import annotations
