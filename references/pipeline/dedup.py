@@ -176,9 +176,8 @@ class EarlierRecords:
 
     def __init__(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DROP TABLE IF EXISTS {self._TABLE}"
-            )  # one left by an earlier plan of this transaction
+            # One left by an earlier plan in the same transaction (a test's, or a dry run before the import).
+            cursor.execute(f"DROP TABLE IF EXISTS {self._TABLE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self._TABLE} (position integer PRIMARY KEY, work_id bigint, doi text, "
                 "pmid text, pmcid text, title_key text, year integer, first_author_key text) ON COMMIT DROP"
@@ -209,7 +208,8 @@ class EarlierRecords:
                     f"(SELECT {self._COLUMNS} FROM {self._TABLE} WHERE {column} = block.key "
                     "AND year = block.year OFFSET 0) e"
                 )
-                params.extend(list(column) for column in zip(*sorted(chosen), strict=True))
+                block_years, block_keys = zip(*sorted(chosen), strict=True)
+                params.extend([list(block_years), list(block_keys)])
         with connection.cursor() as cursor:
             cursor.execute(" UNION ".join(parts) + " ORDER BY position", params)
             for position, work_id, doi, pmid, pmcid, title, year, author in cursor.fetchall():
