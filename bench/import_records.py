@@ -526,14 +526,15 @@ def _markdown(rows: list[dict], load_before, load_after, generated: float | None
         "tags; every work given a PMID), copied afresh for every run. Before each run the generated file is "
         "read back with the product's reader and checked record by record (PMID, DOI, title, year, author).",
         "",
-        "**Preview** is `plan_records` (read the bytes, parse, match every record against the library and the "
+        "**Preview** is `plan_records` (read the file from disk, parse, match every record against the library and the "
         "file's earlier records), what the import page shows. **Import** is `import_file`, what the command "
-        "and the worker run: read and parse the bytes, match every record inside the transaction under the "
+        "and the worker run: read and parse the file, match every record inside the transaction under the "
         "import lock, create works, authors and field origins, fill blanks of the merged works, search hits, "
         "duplicate candidates, refresh the search index, commit. **End to end** is records / import. "
         "**Peak memory** is the child process's VmHWM (one process per "
-        "run: Python, Django, the parsed records, the plan, the writes); **at start** is "
-        "its resident size once Django was set up, before the file was read.",
+        "run: Python, Django, a batch of parsed records, the plan, the writes); **at start** is "
+        "its resident size once Django was set up, before the file was read. The file is read from disk a slice "
+        "at a time and decided 2,000 records at a time; the file's earlier records wait in a temporary table.",
         "",
         "| format | records | file | new | merged (expected) | in file | possible | preview | import "
         "| end to end | peak memory | at start |",
@@ -565,6 +566,18 @@ def _verdict(rows: list[dict]) -> list[str]:
             f"{row['preview']:.1f} s (target at most {TARGET_PREVIEW:.0f} s: "
             f"{'met' if row['preview'] <= TARGET_PREVIEW else 'NOT met'})."
         )
+    for format in dict.fromkeys(row["format"] for row in rows):
+        sized = sorted((row for row in rows if row["format"] == format), key=lambda row: row["size"])
+        if len(sized) > 1:
+            small, large = sized[0], sized[-1]
+            growth = (
+                (large["peak_rss_mb"] - small["peak_rss_mb"]) / (large["records"] - small["records"]) * 1e6
+            )
+            out.append(
+                f"- {format}, peak memory: {small['peak_rss_mb']:.0f} MB for {small['records']:,} records, "
+                f"{large['peak_rss_mb']:.0f} MB for {large['records']:,} ({growth / 1e3:.1f} KB more a record; "
+                f"the file is {large['input_mb'] / large['records'] * 1e3:.1f} KB a record)."
+            )
     return out
 
 
