@@ -171,16 +171,17 @@ def facet_counts(
     remembered: Remembered,
     findings: dict[str, int],
     searches: dict[int, str] | None = None,
+    text: str = "",
 ) -> Counts:
     """The selection's size and facets, from the cache or counted now (a pass over every chosen row) and
     kept, so that paging, sorting and a colleague's identical view reuse them. `findings` is the vocabulary,
-    label to id; `searches` the searches' labels by id (read here when not given)."""
+    label to id; `searches` the searches' labels by id (read here when not given); `text` the search, if any."""
     if selection.query.is_empty():
         return Counts(0, {})
     counts = remembered.counts
     if counts is None:
         made = time.time()
-        counts = _count(selection, {pk: label for label, pk in findings.items()})
+        counts = _count(selection, {pk: label for label, pk in findings.items()}, text)
         remembered.keep("counts", counts, made=made)
     return labelled(counts, searches)
 
@@ -251,12 +252,22 @@ def _ranked(selection: models.QuerySet[IndexedWork], text: str, limit: int) -> F
     rank_sql, rank_params = rank.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            _RANKED.format(matches=matches, rank=rank_sql),
+            _searching(_RANKED.format(matches=matches, rank=rank_sql), text),
             (*params, BROAD, BROAD, BROAD, limit, *rank_params, limit),
         )
         rows = cursor.fetchall()
     total = rows[0][1] if rows else 0
     return FirstPages([pk for pk, _ in rows], total, broad=total > BROAD)
+
+
+def _searching(sql: str, text: str) -> str:
+    """A statement over a search's matches, planned to find them through the full-text index. With statistics
+    PostgreSQL knows that a broad search matches most of the library, and reads every row of IndexedText to
+    test its stored vector instead of taking the matches from the index, which needs no test: it does not
+    count what decompressing and testing a vector costs (finding leuk*'s matches at 100,000 works: 36 ms
+    through the index, 87 ms once statistics were taken; docs/benchmarks-workspace.md). The statement goes
+    with a SET LOCAL in one query, which PostgreSQL runs as one transaction: nothing else is planned so."""
+    return f"SET LOCAL enable_seqscan = off; {sql}" if text else sql
 
 
 def page_ids(
@@ -275,8 +286,8 @@ def _key(name: str) -> str:
     return f"{connection.settings_dict['NAME']}:{sha256(name.encode()).hexdigest()}"
 
 
-def _count(selection: models.QuerySet[IndexedWork], labels: dict[int, str]) -> Counts:
-    counts = _grouped(selection)
+def _count(selection: models.QuerySet[IndexedWork], labels: dict[int, str], text: str) -> Counts:
+    counts = _grouped(selection, text)
     facets = {
         "year": _values(counts["year"], str, TOP_YEARS, by_value=True),
         "type": _values(counts["type"], lambda v: WorkType(v).label, None),
@@ -299,7 +310,7 @@ def _found_by(counts: dict[int, int], labels: dict[int, str]) -> list[FacetValue
     ]
 
 
-def _grouped(selection: models.QuerySet[IndexedWork]) -> dict[str, Counter]:
+def _grouped(selection: models.QuerySet[IndexedWork], text: str) -> dict[str, Counter]:
     """Counts by facet value, in one pass over the narrow index rows. Three grouping sets instead of one
     per facet: PostgreSQL pays for every set on every row, and the few thousand combinations add up
     quickly here."""
@@ -314,7 +325,7 @@ def _grouped(selection: models.QuerySet[IndexedWork]) -> dict[str, Counter]:
     names = ("year", "journal", "type", "state", "tagged", "finding", "search")
     counts = {name: Counter() for name in names}
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
+        cursor.execute(_searching(query, text), params)
         for year, journal, work_type, state, tagged, findings, searches, n in cursor.fetchall():
             if searches is not None:
                 counts["search"].update(dict.fromkeys(searches, n))

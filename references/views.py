@@ -94,7 +94,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
         selection = form.selection()
         remembered = Remembered(key=form.selection_key(), order_key=form.order_key(), size=PAGE_SIZE)
         if remembered.counts is not None or request.GET.get(FACETS_NOW) == "now":
-            counts = facet_counts(selection, remembered=remembered, findings=form.finding_ids)
+            counts = facet_counts(
+                selection,
+                remembered=remembered,
+                findings=form.finding_ids,
+                text=form.cleaned_data["q"].strip(),
+            )
         else:
             counts = None
         ranked = form.cleaned_data["sort"] in ("", "relevance")
@@ -124,7 +129,12 @@ def _facets(request: HttpRequest, form: WorkFilterForm) -> HttpResponse:
     facets, as_of = Counts(0, {}).facets, None
     if form.is_valid():
         remembered = Remembered(key=form.selection_key(), order_key=form.order_key(), size=PAGE_SIZE)
-        counts = facet_counts(form.selection(), remembered=remembered, findings=form.finding_ids)
+        counts = facet_counts(
+            form.selection(),
+            remembered=remembered,
+            findings=form.finding_ids,
+            text=form.cleaned_data["q"].strip(),
+        )
         facets, as_of = counts.facets, remembered.as_of
     context = {"facets": with_links(request.GET, facets), "as_of": as_of}
     return render(request, "references/partials/_facets.html", context)

@@ -87,3 +87,25 @@ def test_broad_and_selective_searches_cost_the_same_queries(client, django_user_
         assert response.context["page"].paginator.count == 8
         asked.append(len(queries))
     assert asked[0] == asked[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_finds_its_matches_through_the_text_index_and_leaves_other_statements_alone(
+    client, django_user_model
+):
+    """PostgreSQL would read every stored vector for a broad search; a search's own statements are planned
+    without sequential scans, and only they: the setting ends with the statement."""
+    client = signed_in(client, django_user_model)
+    _work("Relapse in infants", "Relapse after chemotherapy.", 2015)
+    indexing.rebuild()
+    with CaptureQueriesContext(connection) as searched:
+        response = client.get(URL, {"q": "relapse", "counts": "now"})
+    with CaptureQueriesContext(connection) as listed:
+        client.get(URL, {"counts": "now"})
+    planned = [q["sql"] for q in searched if q["sql"].startswith("SET LOCAL enable_seqscan = off;")]
+    assert response.context["page"].paginator.count == 1
+    assert len(planned) == 2  # the results and their facets
+    assert not [q for q in listed if "enable_seqscan" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
