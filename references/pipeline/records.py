@@ -283,9 +283,8 @@ class _Writer:
         self.plan, self.user, self.decide = plan, user, _Decider()
         self.batch = ImportBatch.objects.create(kind=ImportBatch.Kind.RECORDS, origin=origin, created_by=user)
         self.search = _search(plan, self.batch, details)
-        self.found: set[int] = (
-            set()
-        )  # works with a hit: a record repeated, or two merged into one, count once
+        # Works with a hit: a record repeated, or two merged into one, count once.
+        self.found: set[int] = set()
 
     def write(self, refs: list[ParsedReference]) -> None:
         decisions = self.decide(refs)

@@ -3,7 +3,7 @@ matches), its first pages rank its newest matches and the older ones follow, new
 exact either way, and the page costs the same number of queries."""
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -89,12 +89,11 @@ def test_broad_and_selective_searches_cost_the_same_queries(client, django_user_
     assert asked[0] == asked[1]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_search_finds_its_matches_through_the_text_index_and_leaves_other_statements_alone(
     client, django_user_model
 ):
     """PostgreSQL would read every stored vector for a broad search; a search's own statements are planned
-    without sequential scans, and only they: the setting ends with the statement."""
+    without sequential scans, and only they: the setting goes with the statement and ends with it."""
     client = signed_in(client, django_user_model)
     _work("Relapse in infants", "Relapse after chemotherapy.", 2015)
     indexing.rebuild()
@@ -106,6 +105,13 @@ def test_a_search_finds_its_matches_through_the_text_index_and_leaves_other_stat
     assert response.context["page"].paginator.count == 1
     assert len(planned) == 2  # the results and their facets
     assert not [q for q in listed if "enable_seqscan" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW enable_seqscan")
-        assert cursor.fetchone() == ("on",)
+    # Outside a transaction (as a request runs), the setting lasts for its one query.
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with own.cursor() as cursor:
+            cursor.execute(browse._searching("SHOW enable_seqscan", "relapse"))
+            assert cursor.fetchone() == ("off",)
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone() == ("on",)
+    finally:
+        own.close()
