@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from .records import (
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CASE_REPORT,
@@ -28,14 +28,12 @@ from .records import (
     CONFERENCE_ABSTRACT,
     JOURNAL_ARTICLE,
     OTHER,
-    PAGE_DASHES,
     REPORT,
     REVIEW,
     WEB_PAGE,
-    ExportRecord,
-    Person,
-    clean,
 )
+
+from .records import PAGE_DASHES, ExportRecord, Person, clean
 
 # `online` is biblatex-only: plain.bst warns "entry type ... isn't style-file defined", so web pages are `misc`.
 ENTRY_TYPES: dict[str, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import (
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CASE_REPORT,
@@ -12,14 +12,12 @@ from .records import (
     CONFERENCE_ABSTRACT,
     JOURNAL_ARTICLE,
     OTHER,
-    PAGE_DASHES,
     REPORT,
     REVIEW,
     WEB_PAGE,
-    ExportRecord,
-    Person,
-    clean,
 )
+
+from .records import PAGE_DASHES, ExportRecord, Person, clean
 
 # CSL's "review" is a review of another work, not a review article: reviews are journal articles here.
 CSL_TYPES: dict[str, str] = {

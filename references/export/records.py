@@ -7,18 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from references.importers.text import expand_pages
-from references.worktypes import (  # noqa: F401  (re-exported: the writers' names for work types)
-    BOOK,
-    BOOK_CHAPTER,
-    CASE_REPORT,
-    CLINICAL_TRIAL,
-    CONFERENCE_ABSTRACT,
-    JOURNAL_ARTICLE,
-    OTHER,
-    REPORT,
-    REVIEW,
-    WEB_PAGE,
-)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ space, line breaks included, become single spaces.
 
 from __future__ import annotations
 
-from .records import (
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CASE_REPORT,
@@ -18,11 +18,9 @@ from .records import (
     REPORT,
     REVIEW,
     WEB_PAGE,
-    ExportRecord,
-    Person,
-    clean,
-    split_pages,
 )
+
+from .records import ExportRecord, Person, clean, split_pages
 
 RIS_TYPES: dict[str, str] = {
     JOURNAL_ARTICLE: "JOUR",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+from references.worktypes import JOURNAL_ARTICLE
+
 from .meta_refs import meta_references
-from .records import JOURNAL_ARTICLE, Person, SourceRecord
+from .records import Person, SourceRecord
 from .text import PageText, clean, expand_pages, first_doi, issns_in, person_any, unique, work_type, year_in
 
 _DOI_NAMES = (

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from references.worktypes import (  # noqa: F401  (re-exported: the page readers' names for work types)
-    BOOK,
-    BOOK_CHAPTER,
-    CASE_REPORT,
-    JOURNAL_ARTICLE,
-    OTHER,
-    REVIEW,
-)
+from references.worktypes import JOURNAL_ARTICLE
 
 
 class PageRejected(ValueError):

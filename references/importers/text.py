@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .records import BOOK_CHAPTER, CASE_REPORT, JOURNAL_ARTICLE, REVIEW, Person
+from references.worktypes import BOOK_CHAPTER, CASE_REPORT, JOURNAL_ARTICLE, REVIEW
+
+from .records import Person
 
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Every character a DOI may hold but spaces and quotes; "<" and ">" only around a SICI's "<377::AID-JCC1>" (a

@@ -21,7 +21,8 @@ from references.crossref.throttle import Limits, Throttle
 from references.models import Contributor, FieldOrigin, Work
 from references.origins import Rule, fillable, record_origins
 from references.pipeline.records import work_values
-from references.refparse.records import JOURNAL_ARTICLE, Name, ParsedReference
+from references.refparse.records import Name, ParsedReference
+from references.worktypes import JOURNAL_ARTICLE
 
 from .client import Identity, PubMedClient, PubMedError
 from .groups import DOI, BatchRecords, GroupStore, key_for

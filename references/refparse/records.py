@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from references.worktypes import (  # noqa: F401  (re-exported: the readers' names for work types)
-    BOOK,
-    BOOK_CHAPTER,
-    CASE_REPORT,
-    CLINICAL_TRIAL,
-    CONFERENCE_ABSTRACT,
-    JOURNAL_ARTICLE,
-    OTHER,
-    REPORT,
-    REVIEW,
-    WEB_PAGE,
-)
+from references.worktypes import JOURNAL_ARTICLE
 
 
 class Unreadable(ValueError):

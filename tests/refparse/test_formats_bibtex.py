@@ -12,7 +12,8 @@ from config.shared import shared_dir
 from references.importers import decode_page
 from references.refparse.formats import parse_structured
 from references.refparse.formats.latex import latex_to_text
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedReference, Problem
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -20,9 +21,6 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
-    Name,
-    ParsedReference,
-    Problem,
 )
 from tests.refparse.expected import BREESE_2022, HEIM_1987, PIETERS_2007
 

@@ -7,7 +7,8 @@ import pytest
 
 from config.shared import shared_dir
 from references.refparse.formats import parse_structured
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedReference, Problem
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -15,9 +16,6 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
-    Name,
-    ParsedReference,
-    Problem,
 )
 from tests.refparse.expected import HEIM_1987, PIETERS_2007
 

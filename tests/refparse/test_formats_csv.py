@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import BOOK_CHAPTER, REVIEW, Name, Unreadable
+from references.refparse.records import Name, Unreadable
+from references.worktypes import BOOK_CHAPTER, REVIEW
 
 SCOPUS = Path(settings.SHARED_DIR) / "samples" / "scopus" / "scopus_testing.csv"
 

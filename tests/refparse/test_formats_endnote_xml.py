@@ -8,7 +8,8 @@ from lxml import etree
 
 from references.refparse import parse_reference_list
 from references.refparse.formats import parse_structured, render_reference
-from references.refparse.records import BOOK_CHAPTER, JOURNAL_ARTICLE, REVIEW, Name, Problem
+from references.refparse.records import Name, Problem
+from references.worktypes import BOOK_CHAPTER, JOURNAL_ARTICLE, REVIEW
 
 SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "endnote").iterdir())
 

@@ -8,15 +8,8 @@ from Bio import Medline
 from django.conf import settings
 
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import (
-    BOOK,
-    BOOK_CHAPTER,
-    CLINICAL_TRIAL,
-    REVIEW,
-    Name,
-    ParsedReference,
-    Problem,
-)
+from references.refparse.records import Name, ParsedReference, Problem
+from references.worktypes import BOOK, BOOK_CHAPTER, CLINICAL_TRIAL, REVIEW
 from tests.refparse.expected import PIETERS_2007
 
 SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "medline").iterdir())

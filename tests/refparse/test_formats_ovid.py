@@ -8,7 +8,8 @@ translator (zotero/translators, OVID Tagged.js). LABELLED follows the layout of 
 is written here from the Interfant-99 reference the other format tests use."""
 
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import BOOK_CHAPTER, CONFERENCE_ABSTRACT, JOURNAL_ARTICLE, Name
+from references.refparse.records import Name
+from references.worktypes import BOOK_CHAPTER, CONFERENCE_ABSTRACT, JOURNAL_ARTICLE
 
 TAGGED_EMBASE = """<3001. >
 VN  - Ovid Technologies

@@ -5,14 +5,8 @@ from dataclasses import replace
 import pytest
 
 from references.refparse.formats import render_reference
-from references.refparse.records import (
-    BOOK_CHAPTER,
-    CONFERENCE_ABSTRACT,
-    OTHER,
-    WEB_PAGE,
-    Name,
-    ParsedReference,
-)
+from references.refparse.records import Name, ParsedReference
+from references.worktypes import BOOK_CHAPTER, CONFERENCE_ABSTRACT, OTHER, WEB_PAGE
 from tests.refparse.expected import PIETERS_2007
 
 PIETERS = replace(

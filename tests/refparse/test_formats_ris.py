@@ -8,7 +8,8 @@ import rispy
 from django.conf import settings
 
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedReference, Problem
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -17,9 +18,6 @@ from references.refparse.records import (
     REPORT,
     REVIEW,
     WEB_PAGE,
-    Name,
-    ParsedReference,
-    Problem,
 )
 from tests.refparse.expected import BREESE_2022, HEIM_1987, PIETERS_2007
 

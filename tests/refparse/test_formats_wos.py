@@ -7,7 +7,8 @@ import rispy
 from django.conf import settings
 
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import CONFERENCE_ABSTRACT, REVIEW, Name, Problem
+from references.refparse.records import Name, Problem
+from references.worktypes import CONFERENCE_ABSTRACT, REVIEW
 
 SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "wos").iterdir())
 RECORD = """FN Clarivate Analytics Web of Science

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from references.refparse.records import BOOK, CONFERENCE_ABSTRACT, Name
+from references.refparse.records import Name
 from references.refparse.text import parse_reference, parse_text_list
 from references.refparse.text.names import parse_names
+from references.worktypes import BOOK, CONFERENCE_ABSTRACT
 
 NOT_A_REFERENCE = "this line does not look like a reference"
 

@@ -21,7 +21,8 @@ from bibtexparser.model import (
 )
 
 from references.importers.text import clean, compact_initials
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedList, ParsedReference, Problem
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -29,10 +30,6 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
-    Name,
-    ParsedList,
-    ParsedReference,
-    Problem,
 )
 
 from .bibtex_inheritance import Fields, Inheritance, Source

@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from references.importers.text import clean, compact_initials
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedList, ParsedReference, Problem, Unreadable
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -17,11 +18,6 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
-    Name,
-    ParsedList,
-    ParsedReference,
-    Problem,
-    Unreadable,
 )
 
 from .fields import doi_from, doi_from_url, finish, pmcid_from, set_pages, title_text, year_from

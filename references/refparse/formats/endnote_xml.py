@@ -6,7 +6,8 @@ import re
 
 from lxml import etree
 
-from references.refparse.records import (
+from references.refparse.records import ParsedList, ParsedReference, Unreadable
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -14,11 +15,8 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
-    ParsedList,
-    ParsedReference,
-    Unreadable,
+    from_publication_types,
 )
-from references.worktypes import from_publication_types
 
 from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from
 from .xmlrecords import records, root_name, text_of

@@ -7,16 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from references.refparse.records import (
-    BOOK,
-    BOOK_CHAPTER,
-    JOURNAL_ARTICLE,
-    Name,
-    ParsedList,
-    ParsedReference,
-)
+from references.refparse.records import Name, ParsedList, ParsedReference
 from references.refparse.source import TextSource
-from references.worktypes import from_publication_types
+from references.worktypes import BOOK, BOOK_CHAPTER, JOURNAL_ARTICLE, from_publication_types
 
 from .fields import doi_from, finish, name_from, pmcid_from, set_pages, title_text, year_from
 from .values import clean, isbns_from, iso_date, issns_from, orcid_from

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from references.refparse.records import BOOK, BOOK_CHAPTER, JOURNAL_ARTICLE, Name, ParsedList, ParsedReference
-from references.worktypes import from_publication_types
+from references.refparse.records import Name, ParsedList, ParsedReference
+from references.worktypes import BOOK, BOOK_CHAPTER, JOURNAL_ARTICLE, from_publication_types
 
 from .fields import doi_from, finish, name_from, set_pages, title_text, year_from
 from .values import clean, isbns_from, iso_date, issns_from, split_list

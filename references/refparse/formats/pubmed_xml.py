@@ -10,16 +10,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from references.refparse.records import (
-    BOOK,
-    BOOK_CHAPTER,
-    Name,
-    ParsedList,
-    ParsedReference,
-    Unreadable,
-)
+from references.refparse.records import Name, ParsedList, ParsedReference, Unreadable
 from references.refparse.source import TextSource
-from references.worktypes import from_publication_types
+from references.worktypes import BOOK, BOOK_CHAPTER, from_publication_types
 
 from .fields import doi_from, finish, pmcid_from, set_pages, title_text, year_from
 from .xmlrecords import children, grouped, records, root_name, text_of

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedReference
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CASE_REPORT,
@@ -12,8 +13,6 @@ from references.refparse.records import (
     CONFERENCE_ABSTRACT,
     JOURNAL_ARTICLE,
     REVIEW,
-    Name,
-    ParsedReference,
 )
 
 # NLM lists the first six authors, then "et al."

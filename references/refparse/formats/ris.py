@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from references.refparse.records import (
+from references.refparse.records import Name, ParsedList, ParsedReference, Problem
+from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
     CONFERENCE_ABSTRACT,
@@ -14,12 +15,8 @@ from references.refparse.records import (
     OTHER,
     REPORT,
     WEB_PAGE,
-    Name,
-    ParsedList,
-    ParsedReference,
-    Problem,
+    from_publication_types,
 )
-from references.worktypes import from_publication_types
 
 from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from
 from .values import clean, isbns_from, iso_date, issns_from

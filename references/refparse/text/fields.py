@@ -6,16 +6,9 @@ from __future__ import annotations
 import re
 
 from references.importers.text import DOI_RE, expand_pages, first_doi
+from references.worktypes import BOOK, BOOK_CHAPTER, CONFERENCE_ABSTRACT, JOURNAL_ARTICLE, REPORT, WEB_PAGE
 
-from ..records import (
-    BOOK,
-    BOOK_CHAPTER,
-    CONFERENCE_ABSTRACT,
-    JOURNAL_ARTICLE,
-    REPORT,
-    WEB_PAGE,
-    ParsedReference,
-)
+from ..records import ParsedReference
 from .boundary import LINK_WORDS, holds_a_sentence_end, journal_word, settle
 from .names import parse_names
 from .tokens import Token
