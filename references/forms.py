@@ -189,7 +189,7 @@ class WorkFilterForm(forms.Form):
     def selection_key(self) -> str:
         """The selection's name: its filters in a fixed order, without the sort order."""
         data = {name: value for name, value in self.cleaned_data.items() if name != "sort"}
-        return json.dumps({**data, "q": data["q"].strip()}, sort_keys=True, default=str)
+        return json.dumps(data, sort_keys=True, default=str)
 
     def order_key(self) -> str:
         """The selection's name with its order: what a page of it depends on."""
@@ -207,7 +207,7 @@ class WorkFilterForm(forms.Form):
         if data["doi"]:
             conditions["work__doi" if not through else "doi"] = data["doi"]
         rows = rows.filter(**conditions)
-        text = data["q"].strip()
+        text = data["q"]
         order = SORTS[data["sort"] or ("relevance" if text else "newest")]
         if text:
             rows = searched(rows, text, through=through)

@@ -98,12 +98,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
                 selection,
                 remembered=remembered,
                 findings=form.finding_ids,
-                text=form.cleaned_data["q"].strip(),
+                text=form.cleaned_data["q"],
             )
         else:
             counts = None
         ranked = form.cleaned_data["sort"] in ("", "relevance")
-        text = form.cleaned_data["q"].strip() if ranked else ""
+        text = form.cleaned_data["q"] if ranked else ""
         pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, text=text)
         as_of = remembered.as_of
     page = Paginator(range(pages.total), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -133,7 +133,7 @@ def _facets(request: HttpRequest, form: WorkFilterForm) -> HttpResponse:
             form.selection(),
             remembered=remembered,
             findings=form.finding_ids,
-            text=form.cleaned_data["q"].strip(),
+            text=form.cleaned_data["q"],
         )
         facets, as_of = counts.facets, remembered.as_of
     context = {"facets": with_links(request.GET, facets), "as_of": as_of}
@@ -176,13 +176,13 @@ def _citations(work: Work) -> tuple[list[Citation], list[Citation]]:
     rows = (
         Citation.objects.filter(Q(citing_work=work) | Q(cited_work=work))
         .select_related("citing_work")
-        .only(*CITATION_SHOWN, "citing_work__title", "citing_work__doi", "citing_work__pmid")
+        .only(
+            *("citing_work", "cited_work", "position", "label", "raw", "doi", "match_method"),
+            *("citing_work__title", "citing_work__doi", "citing_work__pmid"),
+        )
     )
     rows = list(rows)  # ordered by citing work, then position
     return [c for c in rows if c.citing_work_id == work.pk], [c for c in rows if c.cited_work_id == work.pk]
-
-
-CITATION_SHOWN = ("citing_work", "cited_work", "position", "label", "raw", "doi", "match_method")
 
 
 @admin_required

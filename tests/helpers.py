@@ -39,3 +39,13 @@ def signed_in(client, django_user_model, group: str = "researcher"):
     """The test client signed in as a member of the group: reading the library takes a role."""
     client.force_login(member(django_user_model, f"{group}-reading", group))
     return client
+
+
+def run_pending(batch):
+    """Enrich a batch's pending works here, one at a time, as the task would; the batch, read again."""
+    from references.enrichment import enrich
+
+    for pk in batch.items.filter(state="pending").values_list("pk", flat=True):
+        enrich(pk)
+    batch.refresh_from_db()
+    return batch

@@ -69,8 +69,9 @@ def key_for(pmid: str, doi: str) -> str | None:
 def grouped(keys: Iterable[str], size: int) -> list[list[str]]:
     """PMIDs and DOIs in separate groups of at most `size`, in the order given, each key once."""
     groups: list[list[str]] = []
+    keys = list(dict.fromkeys(keys))  # an iterator would be spent by the first kind
     for kind in (PMID, DOI):
-        same = [key for key in dict.fromkeys(keys) if key.startswith(f"{kind}:")]
+        same = [key for key in keys if key.startswith(f"{kind}:")]
         groups += [same[start : start + size] for start in range(0, len(same), size)]
     return groups
 

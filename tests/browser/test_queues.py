@@ -52,7 +52,14 @@ def shoot(target, name: str) -> None:
     )
 
 
-VIOLATIONS: list[str] = []  # Content-Security-Policy violations on any page of these tests
+VIOLATIONS: list[str] = []  # Content-Security-Policy violations on the pages of the test running
+
+
+@pytest.fixture(autouse=True)
+def no_violations_yet():
+    VIOLATIONS.clear()
+
+
 REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
   window.reportViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} on ${location.pathname}`));"""
 

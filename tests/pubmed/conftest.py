@@ -24,3 +24,11 @@ def ncbi(settings, ncbi_server):  # noqa: F811  (the imported fixture)
     settings.NCBI_TIMEOUT = 2
     settings.NCBI_ENRICH = True
     return ncbi_server
+
+
+@pytest.fixture
+def crossref(settings, crossref_server):
+    """Crossref's half of a batch, at the local Crossref server, with a throttle of this test's own."""
+    settings.CROSSREF_BASE_URL = crossref_server.url
+    settings.CROSSREF_REDIS_PREFIX = f"test-pubmed-{uuid.uuid4().hex}"
+    return crossref_server

@@ -8,28 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from references.enrichment import enrich, resume_batch, start_enrichment
+from references.enrichment import resume_batch, start_enrichment
 from references.models import EnrichmentBatch, Work
 from references.pubmed.client import PubMedError
 from references.pubmed.enrichment import batch_records, group_store, pubmed_client
-from references.pubmed.groups import BatchRecords, GroupStore, key_for
+from references.pubmed.groups import BatchRecords, GroupStore, grouped, key_for
 from tests.fakencbi import FakeNCBI
+from tests.helpers import run_pending
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def crossref(settings, crossref_server):
-    settings.CROSSREF_BASE_URL = crossref_server.url
-    settings.CROSSREF_REDIS_PREFIX = f"test-pubmed-groups-{uuid.uuid4().hex}"
-    return crossref_server
-
-
-def run_pending(batch: EnrichmentBatch) -> EnrichmentBatch:
-    for pk in batch.items.filter(state="pending").values_list("pk", flat=True):
-        enrich(pk)
-    batch.refresh_from_db()
-    return batch
 
 
 def test_a_batch_fetches_its_works_a_group_at_a_time(settings, ncbi, crossref):
@@ -182,3 +169,8 @@ def test_lookups_go_before_the_efetches_that_wait_on_them(settings, ncbi):
     assert tools == ["esearch"] * 6 + ["efetch"] * 3, "3 groups of 100 DOIs: 2 lookups each, all first"
     assert ncbi.violations == 0
     store.forget()
+
+
+def test_keys_given_as_an_iterator_are_grouped_by_kind_each_once():
+    keys = [key_for("1", ""), key_for("", "10.1/a"), key_for("2", ""), key_for("1", "")]
+    assert grouped(iter(keys), 1) == [["pmid:1"], ["pmid:2"], ["doi:10.1/a"]]

@@ -1,23 +1,15 @@
 """A source that is down pauses its half of a batch, not the other's: NCBI failing pauses PubMed's half while
 Crossref's goes on; the resume fetches only the PubMed parts that waited. Called as the task calls it."""
 
-import uuid
-
 import pytest
 from django.core.management import CommandError, call_command
 
 from references.enrichment import enrich, resume_batch, start_enrichment
 from references.models import EnrichmentBatch, EnrichmentState, Work
 from references.tasks import _sources
+from tests.helpers import run_pending
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def crossref(settings, crossref_server):
-    settings.CROSSREF_BASE_URL = crossref_server.url
-    settings.CROSSREF_REDIS_PREFIX = f"test-pubmed-pause-{uuid.uuid4().hex}"
-    return crossref_server
 
 
 @pytest.fixture
@@ -26,13 +18,6 @@ def one_by_one(settings):
     settings.NCBI_GROUP_SIZE = 1
     settings.NCBI_CONCURRENCY = 1
     settings.NCBI_GROUPS_AHEAD = 0
-
-
-def run_pending(batch: EnrichmentBatch) -> EnrichmentBatch:
-    for pk in batch.items.filter(state="pending").values_list("pk", flat=True):
-        enrich(pk)
-    batch.refresh_from_db()
-    return batch
 
 
 def test_ncbi_down_pauses_pubmeds_half_and_crossrefs_goes_on(settings, ncbi, crossref, one_by_one):

@@ -22,8 +22,10 @@ def work_with(documents: int, citing: int) -> Work:
         SourceDocument.objects.create(
             work=work, file_name=f"{work.pk}-{n}.txt", sha256=f"{work.pk * 10 + n:064d}", size=1, raw_text="x"
         )
-    Contributor.objects.create(work=work, position=1, family="Pieters", given="R")
-    Contributor.objects.create(work=work, position=1, family="Editor", role=Contributor.Role.EDITOR)
+    Contributor.objects.create(work=work, position=1, family="Biondi", given="A", printed="Biondi A")
+    Contributor.objects.create(
+        work=work, position=1, family="Conter", given="V", printed="Conter V", role=Contributor.Role.EDITOR
+    )
     other = Work.objects.create(title="Interfant-99", year=2007)
     Citation.objects.create(citing_work=work, position=1, raw="Pieters R. Interfant-99.", cited_work=other)
     Citation.objects.create(citing_work=work, position=2, raw="An unlinked reference.")
@@ -53,4 +55,4 @@ def test_references_link_to_works_in_the_library_and_citing_works_are_named(read
     assert f'href="/works/{cited.pk}/" class="cited-work"' in html
     assert "An unlinked reference." in html and "References (2)" in html
     assert "A later review 0" in html and "A later review 1" in html
-    assert "Pieters" in html and "Editor" in html
+    assert '<span class="author">Biondi A</span>' in html and "<dt>Editors</dt><dd>Conter V</dd>" in html
