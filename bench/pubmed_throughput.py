@@ -31,6 +31,7 @@ from references.pubmed.groups import BatchRecords, GroupStore, key_for
 RATE, MARGIN, IN_FLIGHT, AHEAD, WORKERS = 10, 0.1, 10, 50, 2
 LATENCY = (0.2, 0.8)  # seconds the local server takes to answer, at random in between
 REDIS_URL = "redis://127.0.0.1:6379/0"
+LEASE = 35  # seconds a throttle slot or a claimed group is held without renewal
 FIRST_PMID = 90_000_001
 
 
@@ -40,7 +41,7 @@ def _records(url: str, prefix: str, batch: int) -> BatchRecords:
         connection,
         f"{prefix}:throttle",
         Limits(rate=RATE, concurrency=IN_FLIGHT),
-        lease_seconds=35,
+        lease_seconds=LEASE,
         margin=MARGIN,
     )
     client = PubMedClient(
@@ -50,7 +51,7 @@ def _records(url: str, prefix: str, batch: int) -> BatchRecords:
         base_url=url,
         retry=RetryPolicy(max_tries=5, backoff=0.5, backoff_cap=5),
     )
-    store = GroupStore(connection, prefix, batch, lease_seconds=35)
+    store = GroupStore(connection, prefix, batch, lease_seconds=LEASE)
     return BatchRecords(store, client, in_flight=IN_FLIGHT, ahead=AHEAD)
 
 
@@ -88,7 +89,7 @@ def _run(records: int, keys: list[str]) -> dict[str, float]:
     server = Server(records)
     prefix, batch = f"bench-ncbi-{uuid.uuid4().hex}", 1
     connection = redis.Redis.from_url(REDIS_URL)
-    store = GroupStore(connection, prefix, batch, lease_seconds=35)
+    store = GroupStore(connection, prefix, batch, lease_seconds=LEASE)
     store.plan(keys, EFETCH_BATCH)
     found: multiprocessing.Queue = multiprocessing.Queue()
     ready = multiprocessing.Barrier(WORKERS + 1)
@@ -110,8 +111,7 @@ def _run(records: int, keys: list[str]) -> dict[str, float]:
     for worker in workers:
         worker.join()
     served = server.stop()
-    store.forget()
-    for name in connection.scan_iter(match=f"{prefix}:*"):
+    for name in connection.scan_iter(match=f"{prefix}:*"):  # the store's keys and the throttle's
         connection.delete(name)
     return {
         "records": fetched,

@@ -417,7 +417,6 @@ def main() -> None:
         return
     kept = args.output.with_suffix(".json")
     runs = {int(n): run for n, run in json.loads(kept.read_text()).items()} if kept.exists() else {}
-    runs = {n: run for n, run in runs.items() if "rows" in run}
     for works in args.works:
         child = subprocess.run(
             [sys.executable, "-m", "bench.workspace", "--one", str(works)],
