@@ -33,11 +33,11 @@ class AnnotationAdmin(admin.ModelAdmin):
 
 @admin.register(Queue)
 class QueueAdmin(admin.ModelAdmin):
-    """For looking and renaming; queues are made from the list page (their works are picked there)."""
+    """For looking and renaming; queues are made from the list page (their works are picked there). Its
+    curators are shown, not edited: the mode fixes how many there are, and their decisions stay theirs."""
 
     list_display = ["name", "mode", "size", "resolver", "created_at"]
-    readonly_fields = ["selection", "mode", "size"]
-    filter_horizontal = ["curators"]
+    readonly_fields = ["selection", "mode", "size", "curators"]
 
     def has_add_permission(self, request) -> bool:
         return False
