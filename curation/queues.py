@@ -3,6 +3,7 @@ stable order, and marked done per curator. Who may see what is decided here too.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from references import indexing
+from references.browse import Kept, _key, stale_seconds
 from references.forms import WorkFilterForm
 
 from .queue_models import DoneMark, Queue, QueueItem
@@ -82,17 +84,27 @@ def queue_extend(*, queue: Queue) -> int:
 
 def queue_refresh(*, queue: Queue) -> int:
     """queue_extend, when the library's index changed since the queue was last extended (a page may call
-    it on every view); nothing when its selection no longer reads."""
-    key = f"queue-extended:{connection.settings_dict['NAME']}:{queue.pk}"
-    seen, now = caches["facets"].get(key), list(indexing.state())
-    if seen == now:
+    it on every view): at once after a change from a request or a command, but at most once per
+    stale_seconds() while only workers change it (an enrichment's thousands of commits), as the list page's
+    counts are kept (references.browse); nothing when its selection no longer reads."""
+    key = _key(f"queue-extended:{queue.pk}")
+    generation, changes = indexing.state()
+    if _extended_lately(caches["facets"].get(key), generation, changes):
         return 0
+    made = time.time()
     try:
         added = queue_extend(queue=queue)
     except QueueRefused:  # its selection names a finding since deleted: the queue keeps the works it has
         return 0
-    caches["facets"].set(key, now, timeout=None)
+    caches["facets"].set(key, Kept(None, generation, changes, made), timeout=None)
     return added
+
+
+def _extended_lately(kept: Kept | None, generation: int, changes: int) -> bool:
+    """Extended from the index as it is, or, when only workers changed it since, within stale_seconds()."""
+    if not isinstance(kept, Kept) or kept.generation != generation:
+        return False
+    return kept.changes == changes or time.time() - kept.made <= stale_seconds()
 
 
 # --- Access ------------------------------------------------------------------------------------------------

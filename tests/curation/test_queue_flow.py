@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from curation import double, queues
 from curation.models import Annotation, Decision, Finding, Queue, Resolution
+from references import indexing
 from references.models import IndexedWork
 
 from .queue_library import library, people, source_work
@@ -262,6 +263,18 @@ def test_the_queues_page_takes_in_works_added_since(client, works, team, django_
         later = source_work("Relapse after HSCT in infants", "A late arrival.", year=1990)
     page = client.get(queue.get_absolute_url()).content.decode()
     assert "0 of 4 done" in page
+    assert queue.items.get(work=later).position == 4
+
+
+def test_workers_changes_rerun_the_queues_selection_at_most_once_per_stale_seconds(works, team, settings):
+    settings.FACETS_STALE_SECONDS = 3600
+    queue = make(team)
+    assert queues.queue_refresh(queue=queue) == 0  # extended from the index as it is
+    later = source_work("Relapse after HSCT in infants", "A late arrival.", year=1990)
+    indexing.next_change()  # as a worker announces its commit: an enrichment makes thousands
+    assert queues.queue_refresh(queue=queue) == 0
+    settings.FACETS_STALE_SECONDS = 0
+    assert queues.queue_refresh(queue=queue) == 1
     assert queue.items.get(work=later).position == 4
 
 
