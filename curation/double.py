@@ -169,10 +169,9 @@ def resolve(
     """Settle the findings given (finding id → "first" or "second": accepted with that curator's evidence,
     or "reject"), unless the comparison changed since `fingerprint` was shown: then Changed."""
     with transaction.atomic():
-        QueueItem.objects.select_for_update().filter(pk=item.pk).first()
-        comparison = compare(item)
-        if not finished_by_both(item):
+        if lock_counting_done(item) < 2:
             raise Refused("Both curators must finish the work before it is resolved.")
+        comparison = compare(item)
         if comparison.fingerprint != fingerprint:
             raise Changed(comparison)
         for row in comparison.rows:
