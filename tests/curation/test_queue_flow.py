@@ -238,6 +238,9 @@ def test_a_single_curators_queue_tags_the_work_as_the_tagging_panel_does(client,
     tags = dict(Annotation.objects.filter(work=works[1]).values_list("finding__label", "state"))
     assert tags == {"inotuzumab ozogamicin": "accepted", "HSCT": "rejected"}
     assert not Decision.objects.exists()
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "History (2)" in page
+    assert page.index("· HSCT: rejected by fay") < page.index("· inotuzumab ozogamicin: accepted by fay")
 
 
 def test_every_decision_keeps_its_history(client, works, team):
