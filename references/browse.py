@@ -261,13 +261,18 @@ def _ranked(selection: models.QuerySet[IndexedWork], text: str, limit: int) -> F
 
 
 def _searching(sql: str, text: str) -> str:
-    """A statement over a search's matches, planned to find them through the full-text index. With statistics
-    PostgreSQL knows that a broad search matches most of the library, and reads every row of IndexedText to
-    test its stored vector instead of taking the matches from the index, which needs no test: it does not
-    count what decompressing and testing a vector costs (finding leuk*'s matches at 100,000 works: 36 ms
-    through the index, 87 ms once statistics were taken; docs/benchmarks-workspace.md). The statement goes
-    with a SET LOCAL in one query, which PostgreSQL runs as one transaction: nothing else is planned so."""
-    return f"SET LOCAL enable_seqscan = off; {sql}" if text else sql
+    """A statement over a search's matches, planned to find them through the full-text index. PostgreSQL
+    does not count what opening and testing a stored vector costs: knowing that a broad search matches most
+    of the library, it reads every row of IndexedText and tests its vector, by a sequential scan or by
+    parallel workers walking the primary key (finding leuk*'s matches at 100,000 works: 36 ms through the
+    index, 87 ms by the table; docs/benchmarks-workspace.md). The matches are found in a subquery planned
+    alone (models.searched), where ruling out both leaves the index. The settings go with the statement in
+    one query, which PostgreSQL runs as one transaction: nothing else is planned so."""
+    return (
+        f"SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; {sql}"
+        if text
+        else sql
+    )
 
 
 def page_ids(

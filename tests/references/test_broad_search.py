@@ -115,3 +115,20 @@ def test_a_search_finds_its_matches_through_the_text_index_and_leaves_other_stat
             assert cursor.fetchone() == ("on",)
     finally:
         own.close()
+
+
+def test_a_search_over_the_whole_library_reads_its_matches_from_the_text_index(works):
+    """Even where a search matches every work and the planner knows it, its statement takes the matches from
+    the full-text index, never by opening every stored vector (a sequential scan, or a walk of the key)."""
+    for n in range(200):
+        _work(f"Relapse {n}", "Relapse after chemotherapy, and leukemia.", 2000 + n % 20)
+    indexing.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE references_indexedwork, references_indexedtext")
+    sql, params = selection("relaps*").order_by().values_list("pk", "year").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(browse._searching(f"EXPLAIN {sql}", "relaps*"), params)
+        plan = [row[0].strip(" ->") for row in cursor.fetchall()]
+    reading_vectors = [line.split(" on ")[0] for line in plan if " on references_indexedtext " in line]
+    assert reading_vectors == ["Bitmap Heap Scan"], plan
+    assert any(line.startswith("Bitmap Index Scan on indexedtext_document") for line in plan), plan
