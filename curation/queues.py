@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from references import indexing
-from references.browse import Kept, _key, stale_seconds
+from references.browse import Kept, cache_key, usable
 from references.forms import WorkFilterForm
 
 from .queue_models import DoneMark, Queue, QueueItem
@@ -87,9 +87,9 @@ def queue_refresh(*, queue: Queue) -> int:
     it on every view): at once after a change from a request or a command, but at most once per
     stale_seconds() while only workers change it (an enrichment's thousands of commits), as the list page's
     counts are kept (references.browse); nothing when its selection no longer reads."""
-    key = _key(f"queue-extended:{queue.pk}")
+    key = cache_key(f"queue-extended:{queue.pk}")
     generation, changes = indexing.state()
-    if _extended_lately(caches["facets"].get(key), generation, changes):
+    if usable(caches["facets"].get(key), generation, changes):
         return 0
     made = time.time()
     try:
@@ -98,13 +98,6 @@ def queue_refresh(*, queue: Queue) -> int:
         return 0
     caches["facets"].set(key, Kept(None, generation, changes, made), timeout=None)
     return added
-
-
-def _extended_lately(kept: Kept | None, generation: int, changes: int) -> bool:
-    """Extended from the index as it is, or, when only workers changed it since, within stale_seconds()."""
-    if not isinstance(kept, Kept) or kept.generation != generation:
-        return False
-    return kept.changes == changes or time.time() - kept.made <= stale_seconds()
 
 
 # --- Access ------------------------------------------------------------------------------------------------

@@ -118,17 +118,13 @@ class Remembered:
     changes from workers only is used for STALE_SECONDS after it was made, and `as_of` says when."""
 
     def __init__(self, *, key: str, order_key: str, size: int) -> None:
-        self.keys = {"counts": _key(f"counts:{key}"), "pages": _key(f"pages:{size}:{order_key}")}
+        self.keys = {"counts": cache_key(f"counts:{key}"), "pages": cache_key(f"pages:{size}:{order_key}")}
         self.generation, self.changes = indexing.state()
         found = caches["facets"].get_many(list(self.keys.values()))
         self.kept = {name: self._usable(found.get(key)) for name, key in self.keys.items()}
 
     def _usable(self, kept: Kept | None) -> Kept | None:
-        if not isinstance(kept, Kept) or kept.generation != self.generation:
-            return None
-        if kept.changes == self.changes or time.time() - kept.made <= stale_seconds():
-            return kept
-        return None
+        return kept if usable(kept, self.generation, self.changes) else None
 
     @property
     def counts(self) -> Counts | None:
@@ -148,11 +144,11 @@ class Remembered:
 
     def recall(self, name: str) -> object | None:
         """Another value kept by the same rule, under its own name (one more round trip)."""
-        kept = self._usable(caches["facets"].get(_key(name)))
+        kept = self._usable(caches["facets"].get(cache_key(name)))
         return kept.value if kept else None
 
     def remember(self, name: str, value: object, *, made: float) -> None:
-        caches["facets"].set(_key(name), Kept(value, self.generation, self.changes, made))
+        caches["facets"].set(cache_key(name), Kept(value, self.generation, self.changes, made))
 
     def keep(self, name: str, value: object, *, made: float) -> None:
         """Store a value made from the index as it was at `made` (read before the query that made it)."""
@@ -163,6 +159,13 @@ class Remembered:
 
 def stale_seconds() -> int:
     return settings.FACETS_STALE_SECONDS
+
+
+def usable(kept: Kept | None, generation: int, changes: int) -> bool:
+    """Made from the index as it is now, or before changes from workers only, at most stale_seconds() ago."""
+    if not isinstance(kept, Kept) or kept.generation != generation:
+        return False
+    return kept.changes == changes or time.time() - kept.made <= stale_seconds()
 
 
 def facet_counts(
@@ -286,7 +289,7 @@ def page_ids(
     return pages.ids[(number - 1) * size : number * size]
 
 
-def _key(name: str) -> str:
+def cache_key(name: str) -> str:
     """Per database (test runs and benchmarks share one Redis), hashed: a selection may be long."""
     return f"{connection.settings_dict['NAME']}:{sha256(name.encode()).hexdigest()}"
 
