@@ -25,7 +25,7 @@ from references.refparse.records import Name, ParsedReference
 from references.worktypes import JOURNAL_ARTICLE
 
 from .client import Identity, PubMedClient, PubMedError
-from .groups import DOI, BatchRecords, GroupStore, key_for
+from .groups import DOI, BatchRecords, GroupStore, key_for, split_key
 
 # Identifiers are unique among works: one another work holds already is a duplicate, not ours to take.
 IDENTIFIERS = ("doi", "pmid", "pmcid")
@@ -137,7 +137,7 @@ def enrich_from_pubmed(work_id: int, source: PubMedClient | BatchRecords) -> str
     if filled is None:
         return (
             "PubMed does not index this DOI."
-            if key.startswith(DOI)
+            if split_key(key)[0] == DOI
             else f"PubMed has no record of PMID {work.pmid}."
         )
     return (

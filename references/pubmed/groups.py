@@ -66,12 +66,18 @@ def key_for(pmid: str, doi: str) -> str | None:
     return f"{DOI}:{doi.lower()}" if doi else None
 
 
+def split_key(key: str) -> tuple[str, str]:
+    """A key's kind (PMID or DOI) and what PubMed finds it by: the PMID, or the lower-cased DOI."""
+    kind, _, value = key.partition(":")
+    return kind, value
+
+
 def grouped(keys: Iterable[str], size: int) -> list[list[str]]:
     """PMIDs and DOIs in separate groups of at most `size`, in the order given, each key once."""
     groups: list[list[str]] = []
     keys = list(dict.fromkeys(keys))  # an iterator would be spent by the first kind
     for kind in (PMID, DOI):
-        same = [key for key in keys if key.startswith(f"{kind}:")]
+        same = [key for key in keys if split_key(key)[0] == kind]
         groups += [same[start : start + size] for start in range(0, len(same), size)]
     return groups
 
@@ -90,9 +96,8 @@ class Outcome:
         if self.raw is None:
             return None
         record = read_record(self.raw)
-        if key.startswith(f"{DOI}:") and record.doi.lower() != key.removeprefix(f"{DOI}:"):
-            return None
-        return record
+        kind, value = split_key(key)
+        return None if kind == DOI and record.doi.lower() != value else record
 
 
 class GroupStore:
@@ -385,22 +390,20 @@ class _Lookups:
 def _outcomes(client: PubMedClient, keys: list[str]) -> dict[str, bytes] | None:
     """What PubMed says about each key of a group, encoded to be kept (in the fetching thread, as zlib lets
     other threads run meanwhile); None when the fetch was stopped. `client` takes its turns (see _Turns)."""
-    pmids = [key.removeprefix(f"{PMID}:") for key in keys if key.startswith(f"{PMID}:")]
-    dois = [key.removeprefix(f"{DOI}:") for key in keys if key.startswith(f"{DOI}:")]
+    pmids = [value for kind, value in map(split_key, keys) if kind == PMID]
+    dois = [value for kind, value in map(split_key, keys) if kind == DOI]
     try:
-        found = {f"{PMID}:{pmid}": raw for pmid, raw in client.fetch_raw(pmids).items()} if pmids else {}
+        found = {(PMID, pmid): raw for pmid, raw in client.fetch_raw(pmids).items()} if pmids else {}
         if dois:
             lookups = copy.copy(client)
             lookups.throttle = client.throttle.lookups()
             lookup = partial(_pmids_at_once, lookups)
-            found |= {
-                f"{DOI}:{doi}": raw for doi, raw in client.fetch_raw_by_doi(dois, lookup=lookup).items()
-            }
+            found |= {(DOI, doi): raw for doi, raw in client.fetch_raw_by_doi(dois, lookup=lookup).items()}
     except Stopped:
         return None
     except PubMedError as error:
         return {key: _encode(Outcome(failure=error.reason)) for key in keys}
-    return {key: _encode(Outcome(raw=found.get(key))) for key in keys}
+    return {key: _encode(Outcome(raw=found.get(split_key(key)))) for key in keys}
 
 
 def _pmids_at_once(client: PubMedClient, dois: list[str]) -> list[str]:

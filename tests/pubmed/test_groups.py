@@ -12,7 +12,7 @@ from references.enrichment import resume_batch, start_enrichment
 from references.models import EnrichmentBatch, Work
 from references.pubmed.client import PubMedError
 from references.pubmed.enrichment import batch_records, group_store, pubmed_client
-from references.pubmed.groups import BatchRecords, GroupStore, grouped, key_for
+from references.pubmed.groups import DOI, PMID, BatchRecords, GroupStore, grouped, key_for, split_key
 from tests.fakencbi import FakeNCBI
 from tests.helpers import run_pending
 
@@ -66,11 +66,11 @@ def test_a_kept_record_reads_back_as_fetched(ncbi):
     pmid = ncbi.add_records(1, first_pmid=93_300_001)[0]
     key = key_for(pmid, "")
     store = group_store(1)
-    store.plan([key, "pmid:1"], 200)
+    store.plan([key, key_for("1", "")], 200)
     records = batch_records(1)
     kept, fetched = records.record(key), pubmed_client().fetch([pmid])[pmid]
     assert replace(kept, line=None) == replace(fetched, line=None)
-    assert records.record("pmid:1") is None, "no record, kept as such"
+    assert records.record(key_for("1", "")) is None, "no record, kept as such"
     assert ncbi.fetched(pmid) == 2, "once for the group, once by the test's own client"
     store.forget()
 
@@ -173,4 +173,10 @@ def test_lookups_go_before_the_efetches_that_wait_on_them(settings, ncbi):
 
 def test_keys_given_as_an_iterator_are_grouped_by_kind_each_once():
     keys = [key_for("1", ""), key_for("", "10.1/a"), key_for("2", ""), key_for("1", "")]
-    assert grouped(iter(keys), 1) == [["pmid:1"], ["pmid:2"], ["doi:10.1/a"]]
+    assert grouped(iter(keys), 1) == [[keys[0]], [keys[2]], [keys[1]]]
+
+
+def test_a_key_splits_into_its_kind_and_identifier():
+    doi = "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
+    assert split_key(key_for("123", doi)) == (PMID, "123"), "a PMID goes before a DOI"
+    assert split_key(key_for("", doi)) == (DOI, doi.lower()), "colons in a DOI stay in it"
