@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import httpx2
 
@@ -174,7 +175,7 @@ def read_record(raw: bytes) -> ParsedReference:
 def _split(body: bytes) -> Iterator[bytes]:
     """The records of an efetch answer, each as its own XML (a scan for the tags, not a parse)."""
     starts = [match.start() for match in _RECORD_START.finditer(body)]
-    for start, end in zip(starts, [*starts[1:], len(body)], strict=True):
+    for start, end in pairwise([*starts, len(body)]):
         ends = list(_RECORD_END.finditer(body, start, end))
         if ends:
             yield body[start : ends[-1].end()]

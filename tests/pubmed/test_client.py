@@ -51,6 +51,12 @@ def test_an_unknown_pmid_is_left_out(ncbi):
     assert pubmed_client().fetch(["1"]) == {}
 
 
+def test_an_answer_with_no_record_is_no_raw_record(ncbi):
+    """As a group of PMIDs PubMed knows none of is fetched."""
+    assert pubmed_client().fetch_raw(["1", "2"]) == {}
+    assert len(ncbi.requests) == 1
+
+
 @pytest.mark.parametrize("fault", ["500", "502", "503", "truncated"])
 def test_server_errors_and_truncated_answers_are_retried(ncbi, fault):
     ncbi.inject(fault)
