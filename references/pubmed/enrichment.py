@@ -118,22 +118,21 @@ def wants_pubmed(work: Work) -> bool:
     return bool(settings.NCBI_ENRICH and (work.pmid or work.doi))
 
 
-def enrich_from_pubmed(work_id: int, source: PubMedClient | BatchRecords) -> str:
-    """Look the work up in PubMed (through its batch's groups, or a request of its own) and fill it; the
-    outcome in words. Raises PubMedError when NCBI failed."""
+def enrich_from_pubmed(work_id: int, records: BatchRecords) -> str:
+    """Look the work up in PubMed through its batch's groups and fill it; the outcome in words. Raises
+    PubMedError when NCBI failed."""
     work = Work.objects.get(pk=work_id)
     key = key_for(work.pmid, work.doi)
     if key is None:
         return "Nothing to look up in PubMed (no PMID or DOI)."
-    record = source.record(key) if isinstance(source, BatchRecords) else _fetch(source, work)
+    record = records.record(key)
     if record is None:
         filled = None
     else:
         with transaction.atomic():
             work = Work.objects.select_for_update().get(pk=work_id)
             filled = fill_from_pubmed(work, record, source_url=record_url(record.pmid))
-    if isinstance(source, BatchRecords):
-        source.used(key)
+    records.used(key)
     if filled is None:
         return (
             "PubMed does not index this DOI."
@@ -145,12 +144,6 @@ def enrich_from_pubmed(work_id: int, source: PubMedClient | BatchRecords) -> str
         if filled
         else "PubMed had nothing this work lacks."
     )
-
-
-def _fetch(client: PubMedClient, work: Work) -> ParsedReference | None:
-    if work.pmid:
-        return client.fetch([work.pmid]).get(work.pmid)
-    return client.fetch_by_doi([work.doi]).get(work.doi.lower())
 
 
 def fill_from_pubmed(work: Work, record: ParsedReference, *, source_url: str) -> list[str]:
