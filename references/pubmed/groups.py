@@ -185,17 +185,16 @@ class GroupStore:
                 pipe.expire(name, self.ttl)
             pipe.execute()
 
-    def used(self, key: str) -> None:
-        """A work took its record; once all of a group's works have, the group's records go."""
-        number = self.group_of(key)
-        if number is None:
-            return
-        members, name = self.members(number), f"{self.used_prefix}{number}"
+    def used(self, key: str, number: int) -> None:
+        """A work took its record from its group; once all of a group's works have, the group's records go."""
+        name = f"{self.used_prefix}{number}"
         with self.redis.pipeline() as pipe:
+            pipe.lindex(self.groups_key, number)
             pipe.sadd(name, key)
             pipe.expire(name, self.ttl)
             pipe.scard(name)
-            done = pipe.execute()[-1]
+            group, *_, done = pipe.execute()
+        members = json.loads(group or "[]")
         if done >= len(members):
             self.redis.hdel(self.records_key, *members)
 
@@ -230,10 +229,11 @@ class BatchRecords:
         self.store, self.client, self.in_flight, self.ahead = store, client, max(1, in_flight), ahead
         self.on_attempt = on_attempt or (lambda attempt: None)
         self.poll_seconds = poll_seconds
+        self.groups: dict[str, int | None] = {}  # the group of each key asked for and not used yet
 
     def record(self, key: str) -> ParsedReference | None:
         """The record PubMed has for this key (None if none); PubMedError with the reason if NCBI failed."""
-        number = self.store.group_of(key)
+        number = self.groups[key] = self.store.group_of(key)
         if number is None:  # not planned (a DOI found since the batch started): on its own
             return self._fetch_alone(key)
         last = min(number + self.ahead, self.store.count() - 1)
@@ -249,7 +249,10 @@ class BatchRecords:
                 time.sleep(self.poll_seconds)
 
     def used(self, key: str) -> None:
-        self.store.used(key)
+        """The work took its record (see GroupStore.used); its group as record() read it."""
+        number = self.groups.pop(key) if key in self.groups else self.store.group_of(key)
+        if number is not None:
+            self.store.used(key, number)
 
     def fetch(self, first: int, last: int, claimed: list[int]) -> None:
         """Fetch the claimed groups and, as each ends, the next free groups up to `last`, `in_flight` at

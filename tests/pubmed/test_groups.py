@@ -75,6 +75,20 @@ def test_a_kept_record_reads_back_as_fetched(ncbi):
     store.forget()
 
 
+def test_a_groups_records_go_once_each_of_its_works_has_used_its_own(ncbi):
+    keys = [key_for(pmid, "") for pmid in ncbi.add_records(3, first_pmid=93_900_001)]
+    store = group_store(6)
+    store.plan(keys, 200)
+    records = batch_records(6)
+    assert all(records.record(key) for key in keys)
+    records.used(keys[0])
+    records.used(keys[1])
+    assert store.redis.hlen(store.records_key) == 3, "kept while a work has not taken its record"
+    batch_records(6).used(keys[2])  # as another task's records, which did not read the key's group
+    assert store.redis.hlen(store.records_key) == 0
+    store.forget()
+
+
 def test_a_dead_processs_claim_lapses_and_its_group_is_fetched_by_another(settings, ncbi, django_db_blocker):
     pmids = ncbi.add_records(3, first_pmid=93_400_001)
     keys = [key_for(pmid, "") for pmid in pmids]
