@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -73,14 +73,6 @@ class PubMedClient:
         self.retry, self.pause_seconds = retry or RetryPolicy(), pause_seconds
         self.on_attempt = on_attempt or (lambda attempt: None)
 
-    def fetch(self, pmids: Iterable[str]) -> dict[str, ParsedReference]:
-        """The PubMed records of these PMIDs, by PMID; PMIDs PubMed does not know are left out."""
-        found: dict[str, ParsedReference] = {}
-        for chunk in _chunks(list(dict.fromkeys(pmids)), EFETCH_BATCH):
-            for record in self._efetch(chunk):
-                found[record.pmid] = record
-        return found
-
     def fetch_raw(self, pmids: Iterable[str]) -> dict[str, bytes]:
         """Each PubMed record's XML, by PMID, unread: a task reads its own work's record (see read_record),
         so that fetching is not held back by reading 200 records. The works a record cites and the comments
@@ -114,20 +106,6 @@ class PubMedClient:
             body = self._request("esearch", {"db": "pubmed", "term": term, "retmax": str(len(chunk) * 2)})
             pmids.extend(match.decode() for match in _ID.findall(body))
         return pmids
-
-    def fetch_by_doi(self, dois: Iterable[str]) -> dict[str, ParsedReference]:
-        """PubMed records of these DOIs, by DOI (lower-cased): esearch [doi] for their PMIDs, then efetch."""
-        wanted = {doi.lower() for doi in dois}
-        records = self.fetch(self.pmids_for_dois(wanted)).values()
-        return {record.doi.lower(): record for record in records if record.doi.lower() in wanted}
-
-    def _efetch(self, pmids: Sequence[str]) -> list[ParsedReference]:
-        params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"}
-        body = self._request("efetch", params)
-        try:
-            return parse_pubmed_xml(body.decode("utf-8")).references
-        except (Unreadable, UnicodeDecodeError) as error:
-            raise PubMedError(f"PubMed sent an unreadable answer: {error}", retryable=True) from error
 
     def _request(self, tool: str, params: dict[str, str]) -> bytes:
         """POST, so that 200 ids or 50 DOIs fit; retried with backoff when NCBI may answer next time."""

@@ -3,7 +3,7 @@
 import pytest
 
 from references.models import Contributor, FieldOrigin, Work
-from references.pubmed.client import PubMedError
+from references.pubmed.client import PubMedError, read_record
 from references.pubmed.enrichment import (
     batch_records,
     enrich_from_pubmed,
@@ -91,7 +91,7 @@ def test_a_curators_empty_field_stays_empty(ncbi):
 def test_initials_give_way_to_full_names_of_the_same_people(ncbi):
     ncbi.add_record("90000001", doi="10.5555/two.authors")
     work = Work.objects.create(pmid="90000001", title="T")
-    record = pubmed_client().fetch(["90000001"])["90000001"]
+    record = fetched("90000001")
     for position, name in enumerate(record.authors, start=1):
         initials = "".join(part[0] for part in name.given.split())
         Contributor.objects.create(work=work, position=position, family=name.family, given=initials)
@@ -146,7 +146,7 @@ def test_ncbi_failing_raises_with_the_reason_and_writes_nothing(ncbi):
 
 
 def test_authors_get_pubmeds_affiliations_whether_replaced_or_kept(ncbi):
-    record = pubmed_client().fetch([PMID])[PMID]
+    record = fetched(PMID)
     affiliations = [name.affiliation for name in record.authors]
     assert any(affiliations)
     new = Work.objects.create(pmid=PMID, title="")
@@ -154,7 +154,12 @@ def test_authors_get_pubmeds_affiliations_whether_replaced_or_kept(ncbi):
     assert [author.affiliation for author in new.authors] == affiliations
     ncbi.add_record("90000002", doi="10.5555/kept.authors")
     kept = Work.objects.create(pmid="90000002", title="T")
-    for position, name in enumerate(pubmed_client().fetch(["90000002"])["90000002"].authors, start=1):
+    for position, name in enumerate(fetched("90000002").authors, start=1):
         Contributor.objects.create(work=kept, position=position, family=name.family, given=name.given)
     enrich(kept)
     assert [author.affiliation for author in kept.authors] == affiliations
+
+
+def fetched(pmid: str):
+    """PubMed's record of the PMID, read as enrichment reads it."""
+    return read_record(pubmed_client().fetch_raw([pmid])[pmid])

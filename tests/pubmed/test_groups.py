@@ -13,6 +13,7 @@ from references.models import EnrichmentBatch, Work
 from references.pubmed.client import PubMedError
 from references.pubmed.enrichment import batch_records, group_store, pubmed_client
 from references.pubmed.groups import DOI, PMID, BatchRecords, GroupStore, grouped, key_for, split_key
+from references.refparse.formats.pubmed_xml import parse_pubmed_xml
 from tests.fakencbi import FakeNCBI
 from tests.helpers import run_pending
 
@@ -68,7 +69,8 @@ def test_a_kept_record_reads_back_as_fetched(ncbi):
     store = group_store(1)
     store.plan([key, key_for("1", "")], 200)
     records = batch_records(1)
-    kept, fetched = records.record(key), pubmed_client().fetch([pmid])[pmid]
+    answer = pubmed_client()._request("efetch", {"db": "pubmed", "id": pmid, "retmode": "xml"})
+    kept, (fetched,) = records.record(key), parse_pubmed_xml(answer.decode()).references
     assert replace(kept, line=None) == replace(fetched, line=None)
     assert records.record(key_for("1", "")) is None, "no record, kept as such"
     assert ncbi.fetched(pmid) == 2, "once for the group, once by the test's own client"
