@@ -267,10 +267,10 @@ def _searching(sql: str, text: str) -> str:
     """A statement over a search's matches, planned to find them through the full-text index. PostgreSQL
     does not count what opening and testing a stored vector costs: knowing that a broad search matches most
     of the library, it reads every row of IndexedText and tests its vector, by a sequential scan or by
-    parallel workers walking the primary key (finding leuk*'s matches at 100,000 works: 36 ms through the
-    index, 87 ms by the table; docs/benchmarks-workspace.md). The matches are found in a subquery planned
-    alone (models.searched), where ruling out both leaves the index. The settings go with the statement in
-    one query, which PostgreSQL runs as one transaction: nothing else is planned so."""
+    parallel workers walking the primary key (docs/benchmarks-workspace.md, "Planner statistics"). The
+    matches are found in a subquery planned alone (models.searched), where ruling out both leaves the index.
+    The settings go with the statement in one query, which PostgreSQL runs as one transaction: nothing else
+    is planned so."""
     return (
         f"SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; {sql}"
         if text

@@ -67,8 +67,8 @@ class _PlannedAlone(models.Subquery):
     """A subquery PostgreSQL plans on its own (OFFSET 0 keeps it out of the outer query). Joined to the rows
     it filters, PostgreSQL could find a broad search's matches by reading every row of IndexedText in key
     order and testing its stored vector (it does not count what opening a vector costs), to merge or hash
-    them with the rows; alone, it reads them through the full-text index or the whole table, and
-    browse._searching rules out the table."""
+    them with the rows; alone, it reads them through the full-text index or the whole table (sequentially or
+    by parallel workers), and browse._searching rules out the table."""
 
     template = "(%(subquery)s OFFSET 0)"
 
