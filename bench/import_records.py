@@ -14,8 +14,9 @@ Each run is one child process: the preview (plan_records: read, parse, match aga
 file) and the import (import_records: decide again inside the transaction, write works, authors, field
 origins, search hits, duplicate candidates, merge into existing works, refresh the search index, commit).
 Both are given the file's path, as the command is, and read it from disk a slice at a time. Its peak
-resident memory (VmHWM) is the whole process's: Django, a batch of parsed records, the plan and the writes. Not ru_maxrss: a child keeps the high-water mark of the parent it was forked from,
-and the parent here holds the files it generated and checked.
+resident memory (VmHWM) is the whole process's: Django, a batch of parsed records, the plan and the writes.
+Not ru_maxrss: a child keeps the high-water mark of the parent it was forked from, and the parent here holds
+the files it generated and checked.
 """
 
 from __future__ import annotations

@@ -365,8 +365,8 @@ def markdown(runs: dict[int, dict]) -> str:
         "Searches: " + "; ".join(SEARCHES) + ". Lists: " + LIST_NAMES + ". Work page: 50 random works.",
         "",
         "Each search alone, first view: the share of the library it matches; its results page and its facets "
-        f"(median, and the slowest of {PER_SEARCH}); and the time PostgreSQL spends only finding the matches, as the page does (median "
-        "of 5), a floor for any page built on that search. *(broad)*: more than 10,000 matches, whose first "
+        f"(median, and the slowest of {PER_SEARCH}); and the time PostgreSQL spends only finding the matches, "
+        "as the page does (median of 5), a floor for any page built on that search. *(broad)*: more than 10,000 matches, whose first "
         "pages rank the newest 250 matches (see below).",
         "",
         "| works | search | matches | results page | facets | finding the matches alone |",

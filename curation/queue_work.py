@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from references.models import Work
-
 from . import double, services
 from .mentions import Mention
 from .models import QUOTABLE_FIELDS, Annotation, Finding
@@ -58,7 +56,7 @@ def panel_view(
         tags = list(work.annotations.select_related("finding"))
         decided = [tag for tag in tags if tag.state == Annotation.State.ACCEPTED]
         labels = [tag.finding.label for tag in tags]
-        changes = _tag_history(work)
+        changes = list(services.history_records(work).reverse())  # the panel shows the records alone
     return {
         "item": item,
         "queue": queue,
@@ -68,12 +66,6 @@ def panel_view(
         "offers": offers(work, vocabulary, labels, found),
         "finding_labels": list(vocabulary.findings),
     }
-
-
-def _tag_history(work: Work) -> list:
-    """Every version of the work's tags, newest first: the records alone, which is all the panel shows."""
-    records = Annotation.history.filter(work_id=work.pk).select_related("history_user", "finding")
-    return list(records.order_by("-history_date", "-history_id"))
 
 
 def _clicked(work, vocabulary: Vocabulary, offer: dict | None) -> Offer | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from simple_history.utils import bulk_create_with_history
 
 from references import indexing
@@ -182,13 +183,18 @@ def bulk_tag(*, works: Iterable[Work], finding: Finding, user: AbstractBaseUser)
         return len(new)
 
 
-def history(work: Work) -> list[dict]:
-    """Every change to the work's annotations, newest first: who, when, what changed from what to what."""
-    records = list(
+def history_records(work: Work) -> QuerySet:
+    """The history records of the work's annotations (one per version), oldest first, with who and what."""
+    return (
         Annotation.history.filter(work_id=work.pk)
         .select_related("history_user", "finding")
-        .order_by("history_date")
+        .order_by("history_date", "history_id")
     )
+
+
+def history(work: Work) -> list[dict]:
+    """Every change to the work's annotations, newest first: who, when, what changed from what to what."""
+    records = list(history_records(work))
     previous: dict[int, object] = {}
     changes = []
     for record in records:
