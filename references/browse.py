@@ -13,7 +13,6 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import caches
 from django.db import connection, models
 from django.db.models import Count, F
-from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -197,21 +196,34 @@ def labelled(counts: Counts, searches: dict[int, str] | None = None) -> Counts:
     return replace(counts, facets={**counts.facets, "search": _found_by(counts.searches, labels)})
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """A search in order of relevance: its text, and the index's text rows among which its matches are
+    ranked (those the selection's other filters choose)."""
+
+    text: str
+    among: models.QuerySet[IndexedText]
+
+
 def first_pages(
-    selection: models.QuerySet[IndexedWork], *, remembered: Remembered, size: int, text: str = ""
+    selection: models.QuerySet[IndexedWork],
+    *,
+    remembered: Remembered,
+    size: int,
+    ranking: Ranking | None = None,
 ) -> FirstPages:
     """The first FIRST_PAGES pages of ids of the ordered selection and its size, from the cache or read now.
     The size is counted apart from the page, so that the page can come straight from an index (counting in
     the same pass made PostgreSQL walk that index over every match: 2 s instead of 30 ms for leuk* by date);
-    `text`: the search, when in order of relevance (see _ranked)."""
+    `ranking`: the selection's search, when in order of relevance (see _ranked)."""
     if selection.query.is_empty():
         return FirstPages([], 0)
     pages = remembered.first_pages
     if pages is None:
         made = time.time()
         limit = FIRST_PAGES * size
-        if text:
-            pages = _ranked(selection, text, limit)
+        if ranking is not None:
+            pages = _ranked(ranking, limit)
         else:
             counts = remembered.counts
             total = counts.total if counts else selection.order_by().count()
@@ -226,41 +238,43 @@ def first_pages(
 BROAD = 10_000
 NEWEST = ("-year", "pk")
 
-# One statement, one pass over the matches: their ids and years, kept; their number; then either all of
-# them (a selective search) or the newest (a broad one: PostgreSQL skips the branch whose one-time
-# condition fails), each ranked by its title's vector, read by id. The first branch's LIMIT changes no
-# answer; it tells the planner that at most BROAD rows are ranked, which keeps its estimate under the cost
-# that would have it compile the statement (JIT: 20 ms more for leuk* at 100,000 works).
+# One statement, one pass over the matches, read from the index's text rows alone: their ids, years and
+# ranks (the title's vector is in the same row), kept; their number; then either all of them (a selective
+# search) or the newest (a broad one: PostgreSQL skips the branch whose one-time condition fails), in order
+# of rank. The first branch's LIMIT changes no answer; it tells the planner that at most BROAD rows are
+# ordered, which keeps its estimate under the cost that would have it compile the statement (JIT: 20 ms
+# more for leuk* at 100,000 works).
 _RANKED = """
-    WITH found AS MATERIALIZED (SELECT * FROM ({matches}) AS m (pk, year)),
+    WITH found AS MATERIALIZED (SELECT * FROM ({matches}) AS m (pk, year, rank)),
         size AS (SELECT count(*) AS n FROM found)
     SELECT pk, (SELECT n FROM size) FROM (
-        (SELECT pk, year FROM found WHERE (SELECT n FROM size) <= %s LIMIT %s)
+        (SELECT pk, year, rank FROM found WHERE (SELECT n FROM size) <= %s LIMIT %s)
         UNION ALL
-        (SELECT pk, year FROM found WHERE (SELECT n FROM size) > %s ORDER BY year DESC, pk LIMIT %s)
+        (SELECT pk, year, rank FROM found WHERE (SELECT n FROM size) > %s ORDER BY year DESC, pk LIMIT %s)
     ) AS chosen
-    ORDER BY ({rank}) DESC, year DESC, pk
+    ORDER BY rank DESC, year DESC, pk
     LIMIT %s
 """
 
 
-def _ranked(selection: models.QuerySet[IndexedWork], text: str, limit: int) -> FirstPages:
+def _ranked(ranking: Ranking, limit: int) -> FirstPages:
     """The first `limit` ids of a search in order of relevance (how well the title matches, then the newest)
     and its exact count. A broad search, matching more than BROAD works, ranks only its `limit` newest
-    matches: ranking every match costs more than the page may, and where a search matches most of the
-    library the title's rank sets few of them apart."""
-    matches, params = selection.order_by().values_list("pk", "year").query.sql_with_params()
-    title = IndexedText.objects.filter(entry_id=RawSQL("chosen.pk", ()))
-    rank = title.annotate(rank=SearchRank(F("title_vector"), search_query(text))).values("rank")
-    rank_sql, rank_params = rank.query.sql_with_params()
+    matches: where a search matches most of the library the title's rank sets few of them apart."""
+    sql, params = ranked_statement(ranking, limit)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _searching(_RANKED.format(matches=matches, rank=rank_sql), text),
-            (*params, BROAD, BROAD, BROAD, limit, *rank_params, limit),
-        )
+        cursor.execute(_searching(sql, ranking.text), params)
         rows = cursor.fetchall()
     total = rows[0][1] if rows else 0
     return FirstPages([pk for pk, _ in rows], total, broad=total > BROAD)
+
+
+def ranked_statement(ranking: Ranking, limit: int) -> tuple[str, tuple]:
+    """_ranked's statement and its parameters, without the settings _searching adds."""
+    query = search_query(ranking.text)
+    matches = ranking.among.filter(document=query).annotate(rank=SearchRank(F("title_vector"), query))
+    sql, params = matches.values_list("entry_id", "year", "rank").query.sql_with_params()
+    return _RANKED.format(matches=sql), (*params, BROAD, BROAD, BROAD, limit, limit)
 
 
 def _searching(sql: str, text: str) -> str:
@@ -268,7 +282,8 @@ def _searching(sql: str, text: str) -> str:
     does not count what opening and testing a stored vector costs: knowing that a broad search matches most
     of the library, it reads every row of IndexedText and tests its vector, by a sequential scan or by
     parallel workers walking the primary key (docs/benchmarks-workspace.md, "Planner statistics"). The
-    matches are found in a subquery planned alone (models.searched), where ruling out both leaves the index.
+    matches are read from IndexedText alone (_ranked) or in a subquery planned alone (models.searched),
+    where ruling out both leaves the index.
     The settings go with the statement in one query, which PostgreSQL runs as one transaction: nothing else
     is planned so."""
     return (

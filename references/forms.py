@@ -7,11 +7,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 
+from .browse import Ranking
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
 from .importers.text import normalize_doi
 from .models import (
     EnrichmentState,
+    IndexedText,
     IndexedWork,
     Search,
     Work,
@@ -201,12 +203,29 @@ class WorkFilterForm(forms.Form):
             return works.none()
         return self._chosen(works.active(), through="indexed__")
 
+    def ranking(self) -> Ranking | None:
+        """The search when the list is in order of relevance, with the index's text rows among which it ranks
+        its matches (browse.first_pages): all of them, those of sources (their copied flag), or those of the
+        rows the other filters choose."""
+        if not self.is_valid() or not self.cleaned_data["q"] or self.cleaned_data["sort"]:
+            return None
+        conditions = self._conditions()
+        rows = IndexedText.objects.all()
+        if conditions.keys() - {"is_source"} or self.cleaned_data["doi"]:
+            rows = rows.filter(entry__in=self._filtered(IndexedWork.objects.all(), through=""))
+        elif conditions:
+            rows = rows.filter(is_source=True)
+        return Ranking(self.cleaned_data["q"], rows)
+
+    def _filtered(self, rows: models.QuerySet, *, through: str) -> models.QuerySet:
+        conditions = {f"{through}{name}": value for name, value in self._conditions().items()}
+        if self.cleaned_data["doi"]:
+            conditions["work__doi" if not through else "doi"] = self.cleaned_data["doi"]
+        return rows.filter(**conditions)
+
     def _chosen(self, rows: models.QuerySet, *, through: str) -> models.QuerySet:
         data = self.cleaned_data
-        conditions = {f"{through}{name}": value for name, value in self._conditions().items()}
-        if data["doi"]:
-            conditions["work__doi" if not through else "doi"] = data["doi"]
-        rows = rows.filter(**conditions)
+        rows = self._filtered(rows, through=through)
         text = data["q"]
         order = SORTS[data["sort"] or ("relevance" if text else "newest")]
         if text:

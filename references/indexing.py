@@ -61,16 +61,27 @@ _UPSERT = f"""
     SELECT w.id, {_FACTS} FROM references_work w {_TAGS} {_HITS} WHERE {_CHOSEN}
     ON CONFLICT (work_id) DO UPDATE SET {", ".join(f"{name} = EXCLUDED.{name}" for name in _COLUMNS)}
 """
+# After _UPSERT: the year and source flag are copied from the work's row just written.
 _UPSERT_TEXT = f"""
-    INSERT INTO references_indexedtext (entry_id, document, title_vector)
-    SELECT w.id, {_DOCUMENT}, title.vector FROM references_work w {_TITLE_VECTOR} {_PEOPLE} WHERE {_CHOSEN}
-    ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document, title_vector = EXCLUDED.title_vector
+    INSERT INTO references_indexedtext (entry_id, document, title_vector, year, is_source)
+    SELECT w.id, {_DOCUMENT}, title.vector, i.year, i.is_source
+    FROM references_work w JOIN references_indexedwork i ON i.work_id = w.id {_TITLE_VECTOR} {_PEOPLE}
+    WHERE {_CHOSEN}
+    ON CONFLICT (entry_id) DO UPDATE SET document = EXCLUDED.document, title_vector = EXCLUDED.title_vector,
+        year = EXCLUDED.year, is_source = EXCLUDED.is_source
 """
 _UPDATE_FACTS = f"""
     UPDATE references_indexedwork i SET ({", ".join(_COLUMNS)}) = (
         SELECT {_FACTS} FROM references_work w {_TAGS} {_HITS} WHERE w.id = i.work_id
     )
     WHERE i.work_id = ANY(%(ids)s)
+"""
+# After _UPDATE_FACTS; a text row is rewritten only when its copy changed (its vectors are large).
+_COPY_FACTS = """
+    UPDATE references_indexedtext t SET year = i.year, is_source = i.is_source
+    FROM references_indexedwork i
+    WHERE i.work_id = t.entry_id AND t.entry_id = ANY(%(ids)s)
+        AND (t.year, t.is_source) IS DISTINCT FROM (i.year, i.is_source)
 """
 _MERGED = "SELECT id FROM references_work WHERE merged_into_id IS NOT NULL AND (%(all)s OR id = ANY(%(ids)s))"
 _DROP_MERGED = (
@@ -84,7 +95,8 @@ def refresh(work_ids: Iterable[int], *, text: bool = True) -> None:
     spares recomputing the vectors (a merge always changes text). Merged works leave the index."""
     ids = sorted(set(work_ids))
     if ids:
-        _run((_UPSERT, _UPSERT_TEXT, *_DROP_MERGED) if text else (_UPDATE_FACTS,), {"all": False, "ids": ids})
+        statements = (_UPSERT, _UPSERT_TEXT, *_DROP_MERGED) if text else (_UPDATE_FACTS, _COPY_FACTS)
+        _run(statements, {"all": False, "ids": ids})
 
 
 def rebuild() -> None:

@@ -334,11 +334,16 @@ class IndexedWork(models.Model):
 
 class IndexedText(models.Model):
     """The full-text vectors of an indexed work. Matches are found through the document's GIN index; the
-    title's vector ranks them, read in the same pass as the matching rows."""
+    title's vector ranks them, read in the same pass as the matching rows. The work's year and whether it is
+    a source are copied from its IndexedWork, so that a search in order of relevance over the sources finds,
+    ranks and orders its matches from these rows alone (browse.first_pages): joining every match to its
+    IndexedWork was most of that statement's time."""
 
     entry = models.OneToOneField(IndexedWork, primary_key=True, on_delete=models.CASCADE, related_name="text")
     document = SearchVectorField(help_text="Title, keywords, people, journal and abstract, weighted.")
     title_vector = SearchVectorField(help_text="What relevance is ranked by.")
+    year = models.PositiveSmallIntegerField(null=True, help_text="IndexedWork.year, copied.")
+    is_source = models.BooleanField(default=False, help_text="IndexedWork.is_source, copied.")
 
     class Meta:
         indexes = [GinIndex(fields=["document"], name="indexedtext_document")]

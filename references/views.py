@@ -102,9 +102,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
             )
         else:
             counts = None
-        ranked = form.cleaned_data["sort"] in ("", "relevance")
-        text = form.cleaned_data["q"] if ranked else ""
-        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, text=text)
+        pages = first_pages(selection, remembered=remembered, size=PAGE_SIZE, ranking=form.ranking())
         as_of = remembered.as_of
     page = Paginator(range(pages.total), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = page_ids(selection, pages, number=page.number, size=PAGE_SIZE) if pages.total else []

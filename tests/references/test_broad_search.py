@@ -39,14 +39,22 @@ def _work(title: str, abstract: str, year: int) -> Work:
     return work
 
 
-def selection(text: str):
-    form = WorkFilterForm(QueryDict(f"q={text}"))
+def form(query: str) -> WorkFilterForm:
+    form = WorkFilterForm(QueryDict(query))
     assert form.is_valid()
-    return form.selection()
+    return form
+
+
+def selection(text: str):
+    return form(f"q={text}").selection()
+
+
+def ranking(text: str) -> browse.Ranking:
+    return form(f"q={text}").ranking()
 
 
 def test_a_selective_search_ranks_every_match(works):
-    pages = browse._ranked(selection("relapse"), "relapse", limit=5)
+    pages = browse._ranked(ranking("relapse"), limit=5)
     assert pages.total == 8 and not pages.broad
     # Titles that match first (newest first among equal ranks), then the others, newest first.
     assert pages.ids == [works[n].pk for n in (6, 4, 2, 0, 7)]
@@ -55,7 +63,7 @@ def test_a_selective_search_ranks_every_match(works):
 
 def test_a_broad_search_ranks_its_newest_matches_and_counts_them_all(works, monkeypatch):
     monkeypatch.setattr(browse, "BROAD", 5)
-    pages = browse._ranked(selection("relapse"), "relapse", limit=4)
+    pages = browse._ranked(ranking("relapse"), limit=4)
     assert pages.total == 8 and pages.broad
     # The four newest matches (2017 to 2014), those whose title matches first: not the oldest title match.
     assert pages.ids == [works[n].pk for n in (6, 4, 7, 5)]
@@ -65,7 +73,7 @@ def test_after_a_broad_searchs_first_pages_the_older_matches_follow_newest_first
     monkeypatch.setattr(browse, "BROAD", 5)
     monkeypatch.setattr(browse, "FIRST_PAGES", 1)
     chosen = selection("relapse")
-    pages = browse._ranked(chosen, "relapse", limit=3)
+    pages = browse._ranked(ranking("relapse"), limit=3)
     second = browse.page_ids(chosen, pages, number=2, size=3)
     third = browse.page_ids(chosen, pages, number=3, size=3)
     assert second == [works[n].pk for n in (4, 3, 2)]
@@ -73,7 +81,7 @@ def test_after_a_broad_searchs_first_pages_the_older_matches_follow_newest_first
 
 
 def test_a_search_matching_nothing_counts_none(works):
-    assert browse._ranked(selection("blinatumomab"), "blinatumomab", limit=5) == browse.FirstPages([], 0)
+    assert browse._ranked(ranking("blinatumomab"), limit=5) == browse.FirstPages([], 0)
 
 
 def test_broad_and_selective_searches_cost_the_same_queries(client, django_user_model, works, monkeypatch):
@@ -132,3 +140,47 @@ def test_a_search_over_the_whole_library_reads_its_matches_from_the_text_index(w
     reading_vectors = [line.split(" on ")[0] for line in plan if " on references_indexedtext " in line]
     assert reading_vectors == ["Bitmap Heap Scan"], plan
     assert any(line.startswith("Bitmap Index Scan on indexedtext_document") for line in plan), plan
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=relapse",  # the sources: the text rows' copied flag
+        "q=relapse&scope=all",  # every work, the cited ones too
+        "q=relapse&year=2014",  # another filter: through the index rows it chooses
+        "q=relapse&type=review&scope=all",
+        "q=relapse%20-infants&scope=all",
+    ],
+)
+def test_a_ranked_search_chooses_and_orders_the_works_its_selection_does(works, query):
+    """The first pages read from the text rows alone are those of the selection in its own order, which
+    filters and ranks through the index rows."""
+    cited = Work.objects.create(title="Relapse in a cited study", abstract="Relapse.", year=2014)
+    Work.objects.create(title="Relapse reviewed", abstract="Relapse.", year=2013, work_type="review")
+    indexing.refresh([cited.pk, cited.pk + 1])
+    chosen = form(query)
+    pages = browse._ranked(chosen.ranking(), limit=50)
+    assert pages.ids == list(chosen.selection().values_list("pk", flat=True))
+    assert pages.total == chosen.selection().count() > 0
+
+
+def test_only_a_search_in_order_of_relevance_is_ranked(works):
+    assert form("q=relapse&sort=newest").ranking() is None
+    assert form("q=relapse").ranking().text == "relapse"
+    assert form("q=").ranking() is None
+
+
+@pytest.mark.parametrize("query", ["q=relaps*", "q=relaps*&scope=all"])
+def test_a_ranked_search_over_the_whole_library_reads_its_matches_from_the_text_index(works, query):
+    for n in range(200):
+        _work(f"Relapse {n}", "Relapse after chemotherapy, and leukemia.", 2000 + n % 20)
+    indexing.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE references_indexedwork, references_indexedtext")
+    sql, params = browse.ranked_statement(form(query).ranking(), limit=250)
+    with connection.cursor() as cursor:
+        cursor.execute(browse._searching(f"EXPLAIN {sql}", "relaps*"), params)
+        plan = [row[0].strip(" ->") for row in cursor.fetchall()]
+    reading_vectors = [line.split(" on ")[0] for line in plan if " on references_indexedtext " in line]
+    assert reading_vectors == ["Bitmap Heap Scan"], plan
+    assert not [line for line in plan if " on references_indexedwork " in line], plan

@@ -13,7 +13,7 @@ from curation.models import Annotation, Finding
 from references import indexing
 from references.enrichment import start_enrichment
 from references.merging import merge_works, undo_merge
-from references.models import EnrichmentBatch, IndexedWork, Work
+from references.models import EnrichmentBatch, IndexedText, IndexedWork, SourceDocument, Work
 from references.pipeline.reflists import import_reference_list, plan_reference_list
 from tests.references.test_seed_import import import_seeds
 
@@ -37,6 +37,8 @@ def snapshot() -> list[tuple]:
         "findings",
         "title",
         "text__document",
+        "text__year",
+        "text__is_source",
     )
     return list(rows)
 
@@ -45,6 +47,8 @@ def assert_in_step() -> None:
     kept = snapshot()
     indexing.rebuild()
     assert kept == snapshot()
+    # The text rows' copies of the year and the source flag, which ranked searches read (browse._ranked).
+    assert [(row[1], row[2]) for row in kept] == [(row[-1], row[-2]) for row in kept]
     active = Work.objects.active().count()
     assert len(kept) == active
 
@@ -157,4 +161,14 @@ def test_deleting_a_work_forgets_the_counts_without_reindexing_it_once_per_tag(
     refreshes = [q["sql"] for q in with_tags.captured_queries if "references_indexedwork" in q["sql"]]
     assert len(refreshes) <= len([q for q in plain.captured_queries if "references_indexedwork" in q["sql"]])
     assert not IndexedWork.objects.filter(pk__in=[tagged.pk, untagged.pk]).exists()
+    assert_in_step()
+
+
+def test_a_cited_work_that_becomes_a_source_is_searched_among_the_sources(library):
+    """Its new document changes only facts (no vector is recomputed), and its text row's copy follows."""
+    cited = Work.objects.create(title="Marrow relapse in infants", year=2021)
+    indexing.refresh([cited.pk])
+    SourceDocument.objects.create(work=cited, file_name="a.txt", sha256="a" * 64, size=1, raw_text="x")
+    indexing.refresh([cited.pk], text=False)
+    assert IndexedText.objects.get(pk=cited.pk).is_source
     assert_in_step()
