@@ -156,8 +156,10 @@ def test_a_ranked_search_chooses_and_orders_the_works_its_selection_does(works, 
     """The first pages read from the text rows alone are those of the selection in its own order, which
     filters and ranks through the index rows."""
     cited = Work.objects.create(title="Relapse in a cited study", abstract="Relapse.", year=2014)
-    Work.objects.create(title="Relapse reviewed", abstract="Relapse.", year=2013, work_type="review")
-    indexing.refresh([cited.pk, cited.pk + 1])
+    reviewed = Work.objects.create(
+        title="Relapse reviewed", abstract="Relapse.", year=2013, work_type="review"
+    )
+    indexing.refresh([cited.pk, reviewed.pk])
     chosen = form(query)
     pages = browse._ranked(chosen.ranking(), limit=50)
     assert pages.ids == list(chosen.selection().values_list("pk", flat=True))
