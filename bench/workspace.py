@@ -66,9 +66,8 @@ def _ensure_library(works: int) -> float | None:
 def _as_autovacuum_leaves_it() -> None:
     """Every table vacuumed and its statistics fresh, as autovacuum leaves a library in use (this machine's
     server runs without it, and seed_demo analyzes but does not vacuum): the planner then knows how many
-    works a search matches instead of guessing, and the first pages read after generating a library do not
-    pay for marking each of its rows as committed (a first run measured the work page at 30,000 works at
-    37 ms p50, against 21 ms at 100,000 in a library generated earlier)."""
+    works a search matches instead of guessing, and the first reads of a library just generated do not also
+    mark its rows as committed (PostgreSQL's hint bits: a write for each page read)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -319,8 +318,7 @@ def _statistics(runs: dict[int, dict]) -> list[str]:
         "## Planner statistics",
         "",
         "Each run vacuums and analyzes every table first, as autovacuum leaves a library in use (this "
-        "machine's PostgreSQL runs without autovacuum, and `seed_demo` analyzes but does not vacuum: the "
-        "first pages read after generating a library paid for marking its rows as committed). With "
+        "machine's PostgreSQL runs without autovacuum, and `seed_demo` analyzes but does not vacuum). With "
         "statistics PostgreSQL knows that leuk\\* matches most of the library, and left to itself it finds "
         "the matches by reading every row of `IndexedText` and opening its stored document to test it: "
         "sequentially, by parallel workers walking the primary key, or in key order to merge with the index "
