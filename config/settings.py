@@ -121,7 +121,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Facets and ranking sort a whole selection in memory rather than on disk; with the data mostly cached, an
 # index read costs about what a sequential one does, which lets the planner use the full-text index; and
-# a search over most of the library is worth sharing among parallel workers (measured in bench.workspace).
+# counting over most of the library is worth sharing among parallel workers (measured in bench.workspace;
+# a search's own statements rule them out, with sequential scans: references.browse._searching).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
     "DATABASE_SESSION_OPTIONS",
     default="-c work_mem=32MB -c random_page_cost=1.1 -c parallel_setup_cost=100 -c parallel_tuple_cost=0.01",
