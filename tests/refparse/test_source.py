@@ -1,12 +1,16 @@
 """Large UTF-8 exports are read a slice at a time from their bytes, and come to what the whole text gives."""
 
 from dataclasses import asdict
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from references.refparse.formats.medline import iter_medline
 from references.refparse.formats.pubmed_xml import iter_pubmed_xml
+from references.refparse.formats.xmlrecords import _last_character
 from references.refparse.records import Unreadable
 from references.refparse.source import TextSource
 from references.refparse.streaming import stream_records
@@ -54,6 +58,31 @@ def test_a_cut_xml_source_is_refused_with_the_same_sentence_as_its_text():
     with pytest.raises(Unreadable) as from_source:
         list(iter_pubmed_xml(TextSource.of(cut)))
     assert str(from_source.value) == str(from_text.value) and "cut short" in str(from_text.value)
+
+
+class _NeverWhole(TextSource):
+    def text(self) -> str:
+        raise AssertionError("the whole text was read")
+
+
+def test_a_cut_xml_source_is_refused_without_reading_it_whole(monkeypatch):
+    monkeypatch.setattr("references.refparse.source.SLICE", 7)  # lines and characters split across slices
+    data = (SAMPLES / "pubmed-xml" / "pubmed2.xml").read_bytes()
+    cut = data[: data.index(b"</PubmedArticle>") + 40]
+    with pytest.raises(Unreadable) as from_text:
+        list(iter_pubmed_xml(cut.decode()))
+    with pytest.raises(Unreadable) as from_source:
+        list(iter_pubmed_xml(_NeverWhole(cut)))
+    assert str(from_source.value) == str(from_text.value)
+
+
+@given(st.text(alphabet="ab é≥\n\t", max_size=40), st.lists(st.integers(0, 40), max_size=4))
+def test_the_last_character_is_found_a_slice_at_a_time_as_in_the_whole_text(text, cuts):
+    bounds = [0, *sorted(min(cut, len(text)) for cut in cuts), len(text)]
+    pieces = [text[start:end] for start, end in pairwise(bounds)]
+    body = text.rstrip()
+    whole = (body.count("\n") + 1, len(body.rpartition("\n")[2].encode())) if body else (1, 0)
+    assert _last_character(pieces) == whole
 
 
 def test_a_source_that_does_not_start_as_a_streamed_format_is_read_whole():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
@@ -18,11 +18,12 @@ _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 def records(text: str | TextSource, tags: tuple[str, ...], what: str) -> Iterator[etree._Element]:
     """Each element named in `tags`, complete, in document order; refuse a file lxml cannot read to its end.
 
-    An element is cleared once the caller has moved on, so a large file is read in little memory."""
+    An element is cleared once the caller has moved on, so a large file is read in little memory; a refusal
+    is worded from the text read a slice at a time, never whole."""
     with _Utf8Reader(text) if isinstance(text, str) else text.utf8() as stream:
         events = etree.iterparse(
             stream,
-            events=("end",),
+            events=("start", "end"),
             tag=tags,
             encoding="utf-8",  # the text is decoded already, whatever its declaration says
             resolve_entities=False,
@@ -32,15 +33,18 @@ def records(text: str | TextSource, tags: tuple[str, ...], what: str) -> Iterato
             remove_comments=True,
             remove_pis=True,
         )
-        complete = 0
+        opened = None  # the line of a record begun and not yet ended
         try:
-            for _, element in events:
+            for event, element in events:
+                if event == "start":
+                    opened = element.sourceline
+                    continue
+                opened = None
                 yield element
-                complete += 1
                 _forget(element)
         except etree.XMLSyntaxError as error:
-            whole = text if isinstance(text, str) else text.text()
-            raise Unreadable(_unreadable(whole, tags, what, error, complete)) from None
+            slices = [text] if isinstance(text, str) else text.slices()
+            raise Unreadable(_unreadable(slices, what, error, opened)) from None
 
 
 class _Utf8Reader(io.RawIOBase):
@@ -74,24 +78,37 @@ def _forget(element: etree._Element) -> None:
         del parent[0]
 
 
-def _unreadable(
-    text: str, tags: tuple[str, ...], what: str, error: etree.XMLSyntaxError, complete: int
-) -> str:
-    if not _at_end(text, error):
+def _unreadable(slices: Iterable[str], what: str, error: etree.XMLSyntaxError, opened: int | None) -> str:
+    if not _at_end(slices, error):
         return f"This looks like {what} that is not well-formed at line {error.lineno} ({error.msg}); export it again."
-    starts = [match.start() for match in re.finditer(rf"<(?:{'|'.join(tags)})[\s>]", text)]
-    if len(starts) > complete:
-        line = text.count("\n", 0, starts[-1]) + 1
-        return f"This looks like {what} that ends in the middle of a record (line {line}): the file is cut short."
+    if opened is not None:
+        return f"This looks like {what} that ends in the middle of a record (line {opened}): the file is cut short."
     return f"This looks like {what} that ends before its last closing tag: the file is cut short."
 
 
-def _at_end(text: str, error: etree.XMLSyntaxError) -> bool:
+def _at_end(slices: Iterable[str], error: etree.XMLSyntaxError) -> bool:
     """Whether lxml ran out of input: its error is past the last character, not at a broken tag before it."""
-    body = text.rstrip()
-    last_line, last = body.count("\n") + 1, body.rpartition("\n")[2]
+    last_line, last_length = _last_character(slices)
     line, column = error.position
-    return line > last_line or (line == last_line and column > len(last.encode()))
+    return line > last_line or (line == last_line and column > last_length)
+
+
+def _last_character(slices: Iterable[str]) -> tuple[int, int]:
+    """The line of the text's last character other than a blank, and that line's length up to it in UTF-8
+    bytes (lxml's columns), read a slice at a time."""
+    lines, line_bytes = 1, 0  # the line being read, and its bytes so far
+    found = (1, 0)
+    for piece in slices:
+        body = piece.rstrip()
+        if body:
+            start = body.rfind("\n") + 1
+            prefix = 0 if start else line_bytes
+            found = (lines + body.count("\n"), prefix + len(body[start:].encode()))
+        newlines = piece.count("\n")
+        lines += newlines
+        tail = piece[piece.rfind("\n") + 1 :]
+        line_bytes = len(tail.encode()) + (0 if newlines else line_bytes)
+    return found
 
 
 def text_of(element: etree._Element | None) -> str:
