@@ -34,10 +34,11 @@ class AnnotationAdmin(admin.ModelAdmin):
 @admin.register(Queue)
 class QueueAdmin(admin.ModelAdmin):
     """For looking and renaming; queues are made from the list page (their works are picked there). Its
-    curators are shown, not edited: the mode fixes how many there are, and their decisions stay theirs."""
+    curators are shown, not edited: the mode fixes how many there are, and their decisions stay theirs.
+    Who made it is a record, not a setting."""
 
     list_display = ["name", "mode", "size", "resolver", "created_at"]
-    readonly_fields = ["selection", "mode", "size", "curators"]
+    readonly_fields = ["selection", "mode", "size", "curators", "created_by"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,5 +1,5 @@
 """The admin renames a queue but cannot change its curators: an independent queue keeps exactly two, a
-single-curator queue one, and their decisions and done marks stay theirs."""
+single-curator queue one, and their decisions and done marks stay theirs; nor who made it."""
 
 import pytest
 from django.urls import reverse
@@ -25,10 +25,12 @@ def test_the_admin_renames_a_queue_and_keeps_its_curators(
     )
     client.force_login(admin_user)
     url = reverse("admin:curation_queue_change", args=[queue.pk])
-    assert "curators" not in client.get(url).context["adminform"].form.fields
+    fields = client.get(url).context["adminform"].form.fields
+    assert "curators" not in fields and "created_by" not in fields
     others = [team["outsider"].pk, team["researcher"].pk][:posted]
-    data = {"name": "Relapse, 2024", "resolver": "", "created_by": team["admin"].pk, "curators": others}
+    data = {"name": "Relapse, 2024", "resolver": "", "created_by": team["outsider"].pk, "curators": others}
     assert client.post(url, data).status_code == 302
     queue.refresh_from_db()
     assert queue.name == "Relapse, 2024"
     assert list(queue.curators.order_by("pk")) == assigned
+    assert queue.created_by == team["admin"]
