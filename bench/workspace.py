@@ -205,7 +205,7 @@ def run_one(works: int) -> dict:
         "searches": [("/", {"q": q}) for q in SEARCHES],
         "lists": [("/", params) for params in LISTS],
     }
-    load = [os.getloadavg()[0]]
+    load, pace = [os.getloadavg()[0]], [_pace()]
     rows = {}
     for label, which, how, facets in ROWS:
         rows[label] = _measure(client, requests[which], how=how, headers=FACETS if facets else None)
@@ -213,6 +213,7 @@ def run_one(works: int) -> dict:
     rows["work page"] = _measure(client, work_pages, how="seen")
     searches = _per_search(client)
     load.append(os.getloadavg()[0])
+    pace.append(_pace())
     with connection.cursor() as cursor:
         cursor.execute("SHOW shared_buffers")
         shared_buffers = cursor.fetchone()[0]
@@ -228,7 +229,21 @@ def run_one(works: int) -> dict:
         "searches": searches,
         "load": load,  # the machine's load average (1 minute) before and after: how busy it was
         "shared_buffers": shared_buffers,  # PostgreSQL's, shared by every database on the server
+        "pace": pace,  # seconds for a fixed loop, before and after: how fast the machine was meanwhile
     }
+
+
+def _pace() -> float:
+    """The best of three timings of a fixed pure-Python loop. The load average misses a virtual machine
+    slowed by its neighbours: on this one, a loop timed from the shell took from 400 to 630 ms within
+    minutes, the load average under 1 throughout."""
+    timings = []
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for n in range(5_000_000):
+            total += n
+        timings.append(time.perf_counter() - started)
+    return min(timings)
 
 
 def _ms(seconds: float) -> str:
@@ -345,7 +360,8 @@ def markdown(runs: dict[int, dict]) -> str:
         "# Curators' workspace: server time as the library grows",
         "",
         f"`python -m bench.workspace` on {platform.node()} ({os.cpu_count()} cores, shared with other work while "
-        "measured: figures are noisy), PostgreSQL on the same machine. Libraries from `seed_demo` (realistic "
+        "measured: figures are noisy; the list of libraries at the end says how long a fixed Python loop took "
+        "around each run, as a gauge of the machine's speed at the time), PostgreSQL on the same machine. Libraries from `seed_demo` (realistic "
         "term frequencies: most findings in under 5 % of the works, relapse and chemotherapy in about a "
         "quarter, leukemia in nearly all). Each row is "
         f"{SAMPLES} requests through Django's full stack in-process, signed in as a curator (templates "
@@ -424,6 +440,9 @@ def markdown(runs: dict[int, dict]) -> str:
             made += f"; PostgreSQL's shared_buffers {run['shared_buffers']}, for every database on the server"
         if run.get("load"):
             made += f"; load average {run['load'][0]:.1f} before, {run['load'][1]:.1f} after, on {os.cpu_count()} cores"
+        if run.get("pace"):
+            before, after = (_ms(seconds) for seconds in run["pace"])
+            made += f"; a fixed Python loop took {before} before and {after} after"
         lines.append(
             f"- {run['works']:,} works, {run['citations']:,} citations, {run['contributors']:,} authors, "
             f"{run['annotations']:,} tags (measured {run['measured']}{made})."
