@@ -142,9 +142,11 @@ def _per_search(client) -> list[dict]:
                 "share": matches / library,
                 "broad": matches > BROAD,
                 "page": statistics.median(page),
-                "page_p95": _p95(page),
+                "page_max": max(page),
+                "page_samples": page,
                 "facets": statistics.median(facets),
-                "facets_p95": _p95(facets),
+                "facets_max": max(facets),
+                "facets_samples": facets,
                 "alone": statistics.median(alone),
             }
         )
@@ -257,6 +259,16 @@ def _targets(runs: dict[int, dict]) -> list[tuple[str, str, str]]:
     def check(target: str, measured: float, limit: float) -> None:
         found.append((target, _ms(measured), "yes" if measured <= limit else "no"))
 
+    def pooled(target: str, samples: list[float], limit: float) -> None:
+        """The p95 of every first view of these searches together, as the other rows' p95 pools requests."""
+        found.append(
+            (
+                f"{target} (slowest: {_ms(max(samples))})",
+                _ms(_p95(samples)),
+                "yes" if _p95(samples) <= limit else "no",
+            )
+        )
+
     if small := runs.get(30_000):
         rows = small["rows"]
         first = [label for label, _, how, _ in ROWS if how == "first"]
@@ -270,13 +282,13 @@ def _targets(runs: dict[int, dict]) -> list[tuple[str, str, str]]:
         check("30,000: work page ≤ 30 ms", rows["work page"]["p95"], 0.03)
     if middle := runs.get(100_000):
         searches = middle["searches"]
-        selective = [s["page_p95"] for s in searches if s["share"] <= SELECTIVE]
-        broad = [s["page_p95"] for s in searches if s["share"] > SELECTIVE]
+        selective = [t for s in searches if s["share"] <= SELECTIVE for t in s["page_samples"]]
+        broad = [t for s in searches if s["share"] > SELECTIVE for t in s["page_samples"]]
         if selective:
-            check("100,000: results of a selective search (≤ 25 %) ≤ 100 ms", max(selective), 0.1)
+            pooled("100,000: results of a selective search (≤ 25 %) ≤ 100 ms", selective, 0.1)
         if broad:
-            check("100,000: results of a broad search ≤ 150 ms", max(broad), 0.15)
-        check("100,000: facets ≤ 300 ms", max(s["facets_p95"] for s in searches), 0.3)
+            pooled("100,000: results of a broad search ≤ 150 ms", broad, 0.15)
+        pooled("100,000: facets ≤ 300 ms", [t for s in searches for t in s["facets_samples"]], 0.3)
         check("100,000: work page ≤ 30 ms", middle["rows"]["work page"]["p95"], 0.03)
     return found
 
@@ -408,11 +420,18 @@ def markdown(runs: dict[int, dict]) -> str:
         for row in runs[n]["searches"]:
             broad = " (broad)" if row.get("broad") else ""
             lines.append(
-                f"| {n:,} | {row['search']}{broad} | {row['share']:.1%} | {_ms(row['page'])} (max {_ms(row['page_p95'])}) "
-                f"| {_ms(row['facets'])} (max {_ms(row['facets_p95'])}) | {_ms(row['alone'])} |"
+                f"| {n:,} | {row['search']}{broad} | {row['share']:.1%} | {_ms(row['page'])} (max {_ms(row['page_max'])}) "
+                f"| {_ms(row['facets'])} (max {_ms(row['facets_max'])}) | {_ms(row['alone'])} |"
             )
     lines += ["", "Targets (issue 17):", "", "| target | measured p95 | met |", "|---|---:|---|"]
     lines += [f"| {target} | {measured} | {met} |" for target, measured, met in _targets(runs)]
+    lines += [
+        "",
+        "Each p95 pools the requests it speaks of, as the first table's rows pool their 60: a search target "
+        f"pools the {PER_SEARCH} first views of every search of its kind at 100,000 works. Until 2026-12-07 "
+        "13:00 UTC a search target took the slowest view of any search, stricter than a p95; that slowest "
+        "view is still given beside the target, and in the table of searches.",
+    ]
     lines += [
         "",
         "## Why cached counts are used a bounded time after workers' changes",
