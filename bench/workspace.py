@@ -261,13 +261,7 @@ def _targets(runs: dict[int, dict]) -> list[tuple[str, str, str]]:
 
     def pooled(target: str, samples: list[float], limit: float) -> None:
         """The p95 of every first view of these searches together, as the other rows' p95 pools requests."""
-        found.append(
-            (
-                f"{target} (slowest: {_ms(max(samples))})",
-                _ms(_p95(samples)),
-                "yes" if _p95(samples) <= limit else "no",
-            )
-        )
+        check(f"{target} (slowest: {_ms(max(samples))})", _p95(samples), limit)
 
     if small := runs.get(30_000):
         rows = small["rows"]
@@ -303,8 +297,8 @@ BROAD_SEARCHES = [
     "for finding the matches, in the last measurement before this change. Two ways were weighed, and both are in place. "
     "First, one statement reads the matches once, keeps their ids, years and ranks, and counts what it "
     "kept: a selective search ranks all its matches so, in the same order as before, without the window. "
-    "Second, ranking every "
-    "match of a broad search costs more than the page may, and tells the reader little: a search "
+    "Second, ranking every match of a broad search costs more than the page may, and tells the reader "
+    "little: a search "
     "matching more than 10,000 works (`BROAD` in `references/browse.py`) ranks only its 250 newest "
     "matches, the ten pages the list keeps, so page one shows the newest works whose title matches best, "
     "and from page eleven on the older matches follow, newest first. The works and their count are exactly "
@@ -373,7 +367,8 @@ def markdown(runs: dict[int, dict]) -> str:
         "",
         f"`python -m bench.workspace` on {platform.node()} ({os.cpu_count()} cores, shared with other work while "
         "measured: figures are noisy; the list of libraries at the end says how long a fixed Python loop took "
-        "around each run, as a gauge of the machine's speed at the time), PostgreSQL on the same machine. Libraries from `seed_demo` (realistic "
+        "around each run, as a gauge of the machine's speed at the time), PostgreSQL on the same machine. "
+        "Libraries from `seed_demo` (realistic "
         "term frequencies: most findings in under 5 % of the works, relapse and chemotherapy in about a "
         "quarter, leukemia in nearly all). Each row is "
         f"{SAMPLES} requests through Django's full stack in-process, signed in as a curator (templates "

@@ -283,9 +283,8 @@ def _searching(sql: str, text: str) -> str:
     of the library, it reads every row of IndexedText and tests its vector, by a sequential scan or by
     parallel workers walking the primary key (docs/benchmarks-workspace.md, "Planner statistics"). The
     matches are read from IndexedText alone (_ranked) or in a subquery planned alone (models.searched),
-    where ruling out both leaves the index.
-    The settings go with the statement in one query, which PostgreSQL runs as one transaction: nothing else
-    is planned so."""
+    where ruling out both leaves the index. The settings go with the statement in one query, which
+    PostgreSQL runs as one transaction: nothing else is planned so."""
     return (
         f"SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; {sql}"
         if text

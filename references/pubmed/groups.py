@@ -393,8 +393,9 @@ class _Lookups:
 def _outcomes(client: PubMedClient, keys: list[str]) -> dict[str, bytes] | None:
     """What PubMed says about each key of a group, encoded to be kept (in the fetching thread, as zlib lets
     other threads run meanwhile); None when the fetch was stopped. `client` takes its turns (see _Turns)."""
-    pmids = [value for kind, value in map(split_key, keys) if kind == PMID]
-    dois = [value for kind, value in map(split_key, keys) if kind == DOI]
+    split = [split_key(key) for key in keys]
+    pmids = [value for kind, value in split if kind == PMID]
+    dois = [value for kind, value in split if kind == DOI]
     try:
         found = {(PMID, pmid): raw for pmid, raw in client.fetch_raw(pmids).items()} if pmids else {}
         if dois:
@@ -406,7 +407,9 @@ def _outcomes(client: PubMedClient, keys: list[str]) -> dict[str, bytes] | None:
         return None
     except PubMedError as error:
         return {key: _encode(Outcome(failure=error.reason)) for key in keys}
-    return {key: _encode(Outcome(raw=found.get(split_key(key)))) for key in keys}
+    return {
+        key: _encode(Outcome(raw=found.get(kind_value))) for key, kind_value in zip(keys, split, strict=True)
+    }
 
 
 def _pmids_at_once(client: PubMedClient, dois: list[str]) -> list[str]:
