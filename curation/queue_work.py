@@ -11,7 +11,7 @@ from .models import QUOTABLE_FIELDS, Annotation, Finding
 from .offers import Offer, best_mentions, categories, coloured, mentions, offer_at, offer_for, offers
 from .queue_models import Decision, QueueItem
 from .queues import done_counts, neighbours
-from .reading import Vocabulary
+from .reading import Vocabulary, annotations_of
 
 ACCEPT, REJECT = Decision.Verdict.ACCEPT, Decision.Verdict.REJECT
 
@@ -53,10 +53,10 @@ def panel_view(
         labels = [decision.finding.label for decision in decided]
         changes = double.own_history(item, user)
     else:
-        tags = list(work.annotations.select_related("finding"))
+        tags = annotations_of(work, vocabulary)
         decided = [tag for tag in tags if tag.state == Annotation.State.ACCEPTED]
         labels = [tag.finding.label for tag in tags]
-        changes = list(services.history_records(work).reverse())  # the panel shows the records alone
+        changes = services.history_records(work, vocabulary.by_id)[::-1]  # the panel shows the records alone
     return {
         "item": item,
         "queue": queue,

@@ -158,7 +158,10 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cited_by": cited_by,
         # With its work's id: without it Django read each document's work_id again, one query each.
         "documents": work.source_documents.only("work_id", "file_name", "imported_at", "page_kind"),
-        "merges": WorkMerge.objects.filter(target=work, undone_at__isnull=True).select_related("duplicate"),
+        # Of the duplicate, its title alone: compiling and reading its whole row cost a query of its own.
+        "merges": WorkMerge.objects.filter(target=work, undone_at__isnull=True)
+        .select_related("duplicate")
+        .only("created_at", "duplicate", "duplicate__title"),
         "merge_form": MergeForm(),
         "field_origins": work.field_origins.all(),
         "candidates": work.match_candidates.filter(state=MatchCandidate.State.PENDING),

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curation.models import Annotation, Finding
+from curation.services import change_annotation
 from references import indexing
 from references.models import Citation, Contributor, SourceDocument, Work
 
@@ -19,7 +20,9 @@ LIST_QUERIES = (
 FACETS_QUERIES = 6  # session, user, permissions x2, vocabulary, facets
 NOW = {"counts": "now"}  # the facets in the page itself, as a browser without JavaScript asks
 FACETS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "facets"}  # as the page's placeholder asks
-WORK_QUERIES = 27
+# session, user, permissions x2, the work, its people, its citations, vocabulary, its annotations, their
+# history, pending duplicates, DOI candidates, merges, field origins, source documents
+WORK_QUERIES = 15
 
 
 def library(size: int) -> list[Work]:
@@ -89,6 +92,21 @@ def test_the_work_page_costs_the_same_however_many_tags_and_citations(
         response = curator_client.get(work.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["cited_by"]) == size - 1 + 2 - (size < 2)
+
+
+def test_the_work_page_reads_the_findings_once(curator_client, django_user_model):
+    """The tags and their history take their findings from the vocabulary the page read, not from joins."""
+    curator = django_user_model.objects.get(username="curator")
+    work = library(4)[-1]
+    tagged = work.annotations.get(finding__label=Finding.objects.all()[0].label)
+    change_annotation(annotation_id=tagged.pk, version=tagged.version, user=curator, note="Seen again")
+    with CaptureQueriesContext(connection) as queries:
+        response = curator_client.get(work.get_absolute_url())
+    assert sum('"curation_finding"' in query["sql"] for query in queries.captured_queries) == 1
+    labels = {annotation.finding.label for annotation in response.context["annotations"]}
+    assert labels == set(work.annotations.values_list("finding__label", flat=True)) and len(labels) == 3
+    assert {entry["record"].finding.label for entry in response.context["history"]} == labels
+    assert f"{curator.username} · changed {tagged.finding.label}" in response.text
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -90,8 +90,9 @@ def test_history_keeps_who_when_before_and_after(work, curator, second_curator):
     change_annotation(
         annotation_id=annotation.pk, version=annotation.version, user=second_curator, state="rejected"
     )
-    latest, first = history(work)
+    latest, first = history(work, Finding.objects.in_bulk())
     assert (first["record"].history_user, first["kind"]) == (curator, "Created")
+    assert first["record"].finding.label == latest["record"].finding.label == "HSCT"
     assert latest["record"].history_user == second_curator
     assert ("state", "accepted", "rejected") in latest["changes"]
 
