@@ -142,7 +142,17 @@ CACHES = {
         "KEY_PREFIX": "facets",
         "TIMEOUT": env.int("FACETS_CACHE_SECONDS", default=600),
     },
+    # Each user's permissions, kept until who may do what changes (accounts.permissions).
+    "permissions": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+        "KEY_PREFIX": "auth",
+    },
 }
+# The longest a permission changed outside Django (by SQL) is still believed; changes made in Django count
+# at once.
+PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
+AUTHENTICATION_BACKENDS = ["accounts.permissions.CachedPermissionsBackend"]
 # How long cached counts stay in use after workers' changes to the index (references.browse).
 FACETS_STALE_SECONDS = env.int("FACETS_STALE_SECONDS", default=60)
 

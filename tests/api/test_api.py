@@ -19,7 +19,7 @@ from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db
-# A signed-in request reads its session, its user, and the user's and groups' permissions.
+# A signed-in request reads its session, its user, and (the first time) the user's and groups' permissions.
 SIGNED_IN = 4
 
 
@@ -311,6 +311,7 @@ def _list_queries(client) -> int:
 
 
 def test_list_queries_do_not_grow_with_the_page(client, works, django_assert_max_num_queries):
+    client.get(LIST_URL, {"scope": "all"})  # the first request reads the user's permissions, then kept
     with django_assert_max_num_queries(5 + SIGNED_IN):  # vocabulary, count, page, authors, findings
         few = _list_queries(client)
     for n in range(25):

@@ -1,0 +1,78 @@
+"""Each user's permissions read from the database once per change to who may do what, not on every request.
+
+Django's own backend reads them with two joins on every request (the user object is new each time): on the
+30,000-work demo library they cost a work page more than reading the work. Here the set is kept in the
+cache beside a version that any change to users' groups, groups' permissions or users' own permissions
+moves on, in this process or any other sharing the cache; a set kept under an older version is read again.
+The version moves when the change is made and again when it commits, so a request that read the
+permissions while the change was uncommitted cannot keep them. Changes made outside Django (SQL by hand)
+are seen once the set expires, after PERMISSIONS_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import caches
+from django.db import connection, transaction
+
+VERSION = "permissions:version"
+WATCHED = {  # the rows that decide who may do what
+    "auth.user_groups",
+    "auth.user_user_permissions",
+    "auth.group_permissions",
+    "auth.group",
+    "auth.permission",
+}
+
+
+def _cache():
+    return caches["permissions"]
+
+
+def _key(user) -> str:
+    # The database's name: test databases (and a developer's) share one Redis and reuse primary keys.
+    return f"permissions:{connection.settings_dict['NAME']}:{user.pk}:{user.is_superuser}"
+
+
+def changed() -> None:
+    """Forget every user's kept permissions, now and once the change commits."""
+    _cache().set(VERSION, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: _cache().set(VERSION, uuid.uuid4().hex, timeout=None))
+
+
+def _version() -> str:
+    return _cache().get_or_set(VERSION, uuid.uuid4().hex, timeout=None)
+
+
+class CachedPermissionsBackend(ModelBackend):
+    """Django's ModelBackend, its users' permission sets kept in the cache (module docstring)."""
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        readable = obj is None and user_obj.is_active and not user_obj.is_anonymous
+        if readable and not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = self._kept(user_obj)
+        return super().get_all_permissions(user_obj, obj)
+
+    def _kept(self, user) -> set[str]:
+        key = _key(user)
+        kept = _cache().get_many([VERSION, key])
+        version = kept.get(VERSION) or _version()
+        if key in kept and kept[key][0] == version:
+            return set(kept[key][1])
+        permissions = {*self.get_user_permissions(user), *self.get_group_permissions(user)}
+        _cache().set(key, (version, sorted(permissions)), timeout=settings.PERMISSIONS_CACHE_SECONDS)
+        return permissions
+
+
+def watch(sender, **kwargs) -> None:
+    """The receiver of saves, deletions and many-to-many changes (apps.py). Only those of WATCHED rows
+    count, and a user's own save only when the user is new: the superuser flag is part of the key, and the
+    active flag is read on each request. Models are compared by label, so migrations' models count too."""
+    label = sender._meta.label_lower
+    if not kwargs.get("action", "post_").startswith("post_"):  # a many-to-many change is sent twice
+        return
+    if label in WATCHED or (label == "auth.user" and kwargs.get("created")):
+        changed()
