@@ -25,30 +25,48 @@ def test_a_second_request_reads_no_permissions(client, django_user_model):
     assert permission_queries(client) == (200, 0)
 
 
-def test_joining_and_leaving_a_group_count_at_once(client, django_user_model):
+def curators() -> Group:
+    return Group.objects.get(name="curator")
+
+
+def work_queue() -> Permission:
+    return Permission.objects.get(codename="work_queue")
+
+
+CHANGES = {  # how a user is given the permission, and how they lose it
+    "joining a group": (
+        lambda user: user.groups.add(curators()),
+        lambda user: user.groups.remove(curators()),
+    ),
+    "a permission of one's own": (
+        lambda user: user.user_permissions.add(work_queue()),
+        lambda user: user.user_permissions.clear(),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_being_given_a_permission_and_losing_it_count_at_once(client, django_user_model, change):
+    give, take = CHANGES[change]
     user = member(django_user_model, "reading", "researcher")
     client.force_login(user)
     assert permission_queries(client)[0] == 403
-    user.groups.add(Group.objects.get(name="curator"))
+    give(user)
     assert permission_queries(client)[0] == 200
-    user.groups.remove(Group.objects.get(name="curator"))
+    take(user)
     assert permission_queries(client)[0] == 403
 
 
 def test_a_group_losing_a_permission_counts_at_once(client, django_user_model):
     client.force_login(member(django_user_model, "curating", "curator"))
     assert permission_queries(client) == (200, 2)
-    Group.objects.get(name="curator").permissions.remove(Permission.objects.get(codename="work_queue"))
+    curators().permissions.remove(work_queue())
     assert permission_queries(client) == (403, 2)
 
 
-def test_a_permission_of_ones_own_and_the_superuser_flag_count_at_once(client, django_user_model):
+def test_becoming_a_superuser_counts_at_once(client, django_user_model):
     user = member(django_user_model, "reading", "researcher")
     client.force_login(user)
-    assert permission_queries(client)[0] == 403
-    user.user_permissions.add(Permission.objects.get(codename="work_queue"))
-    assert permission_queries(client)[0] == 200
-    user.user_permissions.clear()
     assert permission_queries(client)[0] == 403
     user.is_superuser = True
     user.save()
@@ -63,7 +81,7 @@ def test_permissions_read_before_a_change_commits_are_not_kept(
     user = member(django_user_model, "reading", "researcher")
     client.force_login(user)
     with django_capture_on_commit_callbacks() as on_commit:
-        user.groups.add(Group.objects.get(name="curator"))
+        user.groups.add(curators())
     assert permission_queries(client) == (200, 2)  # kept under the version moved at the change
     for callback in on_commit:  # the change commits
         callback()
