@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from hashlib import sha256
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -53,28 +54,29 @@ def with_links(
 ) -> list[tuple[str, str, list[FacetValue]]]:
     """The facets in display order, each value with the link that adds it to the selection, or takes it
     away when it is on."""
+    lists = {name: values for name, values in query.lists() if name != "page"}  # read once, not per value
     linked = []
     for name, title in FACETS.items():
-        current = query.getlist(name)
+        current = lists.get(name, [])
         values = [
-            replace(v, href=_toggled(query, name, v.value), active=v.value in current)
+            replace(v, href=_toggled(lists, name, v.value), active=v.value in current)
             for v in facets.get(name, [])
         ]
         linked.append((name, title, values))
     return linked
 
 
-def _toggled(query: QueryDict, name: str, value: str) -> str:
-    changed = query.copy()
-    changed.pop("page", None)
-    current = changed.getlist(name)
+def _toggled(lists: dict[str, list[str]], name: str, value: str) -> str:
+    """The query string with `value` of `name` on, or off if on. (A deep copy of the request's QueryDict
+    for each value was nine tenths of the time linking a page's facets took.)"""
+    current = lists.get(name, [])
     if value in current:
-        changed.setlist(name, [v for v in current if v != value])
+        values = [v for v in current if v != value]
     elif name in MULTIPLE:
-        changed.setlist(name, [*current, value])
+        values = [*current, value]
     else:
-        changed[name] = value
-    return "?" + changed.urlencode()
+        values = [value]
+    return "?" + urlencode({**lists, name: values}, doseq=True)
 
 
 def kept_filters(query: QueryDict) -> list[tuple[str, str]]:
