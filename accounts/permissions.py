@@ -18,7 +18,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import caches
 from django.db import connection, transaction
 
-VERSION = "permissions:version"
 WATCHED = {  # the rows that decide who may do what
     "auth.user_groups",
     "auth.user_user_permissions",
@@ -32,19 +31,24 @@ def _cache():
     return caches["permissions"]
 
 
+def _database() -> str:
+    # Databases on one Redis (tests', a developer's) reuse primary keys and must not move each other's version.
+    return connection.settings_dict["NAME"]
+
+
+def _version_key() -> str:
+    return f"permissions:version:{_database()}"
+
+
 def _key(user) -> str:
-    # The database's name: test databases (and a developer's) share one Redis and reuse primary keys.
-    return f"permissions:{connection.settings_dict['NAME']}:{user.pk}:{user.is_superuser}"
+    return f"permissions:{_database()}:{user.pk}:{user.is_superuser}"
 
 
 def changed() -> None:
     """Forget every user's kept permissions, now and once the change commits."""
-    _cache().set(VERSION, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: _cache().set(VERSION, uuid.uuid4().hex, timeout=None))
-
-
-def _version() -> str:
-    return _cache().get_or_set(VERSION, uuid.uuid4().hex, timeout=None)
+    key = _version_key()
+    _cache().set(key, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: _cache().set(key, uuid.uuid4().hex, timeout=None))
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -57,9 +61,9 @@ class CachedPermissionsBackend(ModelBackend):
         return super().get_all_permissions(user_obj, obj)
 
     def _kept(self, user) -> set[str]:
-        key = _key(user)
-        kept = _cache().get_many([VERSION, key])
-        version = kept.get(VERSION) or _version()
+        key, version_key = _key(user), _version_key()
+        kept = _cache().get_many([version_key, key])
+        version = kept.get(version_key) or _cache().get_or_set(version_key, uuid.uuid4().hex, timeout=None)
         if key in kept and kept[key][0] == version:
             return set(kept[key][1])
         permissions = {*self.get_user_permissions(user), *self.get_group_permissions(user)}

@@ -8,7 +8,7 @@ from references.models import Work
 
 from .mentions import Matcher, Mention, Term, highlight, matcher_for, named_whole, suggestions
 from .models import Annotation, Finding
-from .services import history
+from .services import history, with_findings
 
 SHOWN_STATES = (Annotation.State.ACCEPTED, Annotation.State.SUGGESTED)
 
@@ -34,10 +34,7 @@ class Vocabulary:
 def annotations_of(work: Work, vocabulary: Vocabulary) -> list[Annotation]:
     """The work's annotations in every state, with who made them, ordered by finding, then age. Each one's
     finding is the vocabulary's: joining the findings' table cost more than the rest of the query."""
-    annotations = list(work.annotations.select_related("created_by").order_by())
-    for annotation in annotations:
-        if annotation.finding_id in vocabulary.by_id:  # else a finding made since: read on its own
-            annotation.finding = vocabulary.by_id[annotation.finding_id]
+    annotations = with_findings(work.annotations.select_related("created_by").order_by(), vocabulary.by_id)
     return sorted(annotations, key=lambda annotation: (annotation.finding.label, annotation.created_at))
 
 

@@ -186,15 +186,22 @@ def history_records(work: Work, findings: Mapping[int, Finding]) -> list:
     """The history records of the work's annotations (one per version), oldest first, with who and what.
     Each record's finding is taken from `findings` (the vocabulary, by id), read already: joining the
     findings' table cost the work page more than the rest of the query."""
-    records = list(
+    records = (
         Annotation.history.filter(work_id=work.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    for record in records:
-        if record.finding_id in findings:  # else a finding deleted since: read on its own, if ever shown
-            record.finding = findings[record.finding_id]
-    return records
+    return with_findings(records, findings)
+
+
+def with_findings(rows: Iterable, findings: Mapping[int, Finding]) -> list:
+    """The rows (annotations or their history records), each given its finding from `findings`; a finding
+    not there (made or deleted since they were read) is read on its own if ever asked for."""
+    rows = list(rows)
+    for row in rows:
+        if row.finding_id in findings:
+            row.finding = findings[row.finding_id]
+    return rows
 
 
 def history(work: Work, findings: Mapping[int, Finding]) -> list[dict]:

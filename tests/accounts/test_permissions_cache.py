@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.permissions import changed
 from tests.helpers import member
 
 pytestmark = pytest.mark.django_db
@@ -86,4 +87,14 @@ def test_permissions_read_before_a_change_commits_are_not_kept(
     for callback in on_commit:  # the change commits
         callback()
     assert permission_queries(client) == (200, 2)
+    assert permission_queries(client) == (200, 0)
+
+
+def test_another_database_on_the_same_cache_does_not_move_the_version(client, django_user_model, monkeypatch):
+    """Test databases and a developer's share one Redis: their changes must not make this one read again."""
+    client.force_login(member(django_user_model, "curating", "curator"))
+    assert permission_queries(client) == (200, 2)
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_library")
+    changed()
+    monkeypatch.undo()
     assert permission_queries(client) == (200, 0)
