@@ -6,17 +6,22 @@ cache beside a version that any change to users' groups, groups' permissions or 
 moves on, in this process or any other sharing the cache; a set kept under an older version is read again.
 The version moves when the change is made and again when it commits, so a request that read the
 permissions while the change was uncommitted cannot keep them. Changes made outside Django (SQL by hand)
-are seen once the set expires, after PERMISSIONS_CACHE_SECONDS.
+are seen once the set expires, after PERMISSIONS_CACHE_SECONDS. Without the cache (Redis down), each
+request reads the permissions from the database, as Django's own backend does, and changes are still saved.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import caches
 from django.db import connection, transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 WATCHED = {  # the rows that decide who may do what
     "auth.user_groups",
@@ -47,8 +52,15 @@ def _key(user) -> str:
 def changed() -> None:
     """Forget every user's kept permissions, now and once the change commits."""
     key = _version_key()
-    _cache().set(key, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: _cache().set(key, uuid.uuid4().hex, timeout=None))
+    _move(key)
+    transaction.on_commit(lambda: _move(key))
+
+
+def _move(key: str) -> None:
+    try:
+        _cache().set(key, uuid.uuid4().hex, timeout=None)
+    except RedisError:  # the change is saved all the same; sets kept from before expire on their own
+        logger.warning("Permissions changed while the cache was unreachable", exc_info=True)
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -62,13 +74,25 @@ class CachedPermissionsBackend(ModelBackend):
 
     def _kept(self, user) -> set[str]:
         key, version_key = _key(user), _version_key()
-        kept = _cache().get_many([version_key, key])
-        version = kept.get(version_key) or _cache().get_or_set(version_key, uuid.uuid4().hex, timeout=None)
+        try:
+            kept = _cache().get_many([version_key, key])
+            version = kept.get(version_key) or _cache().get_or_set(
+                version_key, uuid.uuid4().hex, timeout=None
+            )
+        except RedisError:
+            logger.warning("Permissions read from the database: the cache is unreachable", exc_info=True)
+            return self._read(user)
         if key in kept and kept[key][0] == version:
             return set(kept[key][1])
-        permissions = {*self.get_user_permissions(user), *self.get_group_permissions(user)}
-        _cache().set(key, (version, sorted(permissions)), timeout=settings.PERMISSIONS_CACHE_SECONDS)
+        permissions = self._read(user)
+        try:
+            _cache().set(key, (version, sorted(permissions)), timeout=settings.PERMISSIONS_CACHE_SECONDS)
+        except RedisError:
+            logger.warning("Permissions not kept: the cache is unreachable", exc_info=True)
         return permissions
+
+    def _read(self, user) -> set[str]:
+        return {*self.get_user_permissions(user), *self.get_group_permissions(user)}
 
 
 def watch(sender, **kwargs) -> None:

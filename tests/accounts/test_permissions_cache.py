@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -98,3 +99,28 @@ def test_another_database_on_the_same_cache_does_not_move_the_version(client, dj
     changed()
     monkeypatch.undo()
     assert permission_queries(client) == (200, 0)
+
+
+@pytest.fixture
+def cache_unreachable(settings):
+    """The permissions' cache on a port nobody listens on: Redis down."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "permissions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/1",
+        },
+    }
+    yield
+    caches["permissions"].close()
+
+
+def test_without_the_cache_permissions_come_from_the_database_and_changes_are_saved(
+    client, django_user_model, cache_unreachable
+):
+    user = member(django_user_model, "reading", "researcher")  # a new user: the version cannot move
+    client.force_login(user)
+    assert permission_queries(client) == (403, 2)
+    user.groups.add(curators())
+    assert permission_queries(client) == (200, 2)
+    assert permission_queries(client) == (200, 2)  # read again: nothing is kept
