@@ -11,40 +11,24 @@ Signed in as the benchmark's curator, each page requested once before (as seen b
 import argparse
 import cProfile
 import pstats
-import random
 import statistics
 import time
 from collections import defaultdict
+
+from bench.workspace import curator_client, database, work_pages
 
 REQUESTS = 200
 
 
 def _pages(page: str) -> list[str]:
-    from references.models import Work
-
-    if page != "work":
-        return [page]
-    demo = Work.objects.filter(source_documents__page_kind="demo").values_list("pk", flat=True)
-    return [f"/works/{pk}/" for pk in random.Random(3).sample(list(demo[:2000]), 50)]
-
-
-def _client():
-    from django.contrib.auth.models import Group
-    from django.test import Client
-
-    curators = Group.objects.get(name="curator")
-    user, _ = curators.user_set.model.objects.get_or_create(username="bench-curator")
-    user.groups.add(curators)
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(user)
-    return client
+    return work_pages() if page == "work" else [page]
 
 
 def measure(pages: list[str]) -> dict:
     """Server time per page, query time per model (ms a page), and function calls a page."""
     from django.db.models.sql.compiler import SQLCompiler
 
-    client = _client()
+    client = curator_client()
     for path in pages:  # seen before, its facets too
         client.get(path)
         client.get(path, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="facets")
@@ -83,7 +67,6 @@ def main() -> None:
     parser.add_argument("--page", default="work", help='"work" for 50 random work pages, or a path')
     args = parser.parse_args()
     from bench.django_setup import setup_django
-    from bench.workspace import database
 
     setup_django(database(args.works), ENRICH_AFTER_IMPORT="false")
     found = measure(_pages(args.page))

@@ -85,6 +85,27 @@ def _forget(how: str) -> None:
         indexing.next_change()
 
 
+def curator_client():
+    """Django's test client signed in as the benchmark's curator."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    curators = Group.objects.get(name="curator")
+    user, _ = curators.user_set.model.objects.get_or_create(username="bench-curator")
+    user.groups.add(curators)
+    client = Client(SERVER_NAME="localhost")  # an allowed host; the test client says "testserver"
+    client.force_login(user)
+    return client
+
+
+def work_pages(count: int = 50) -> list[str]:
+    """The paths of `count` random works of the demo library, the same ones each run."""
+    from references.models import Work
+
+    demo = list(Work.objects.filter(source_documents__page_kind="demo").values_list("pk", flat=True))
+    return [f"/works/{pk}/" for pk in random.Random(3).sample(demo, count)]
+
+
 def _time(client, path: str, params: dict, *, how: str, headers: dict) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -189,22 +210,14 @@ def run_one(works: int) -> dict:
     _as_autovacuum_leaves_it()
 
     from django.conf import settings
-    from django.contrib.auth.models import Group
     from django.db import connection
-    from django.test import Client
 
     from curation.models import Annotation
     from references.browse import BROAD, FIRST_PAGES
     from references.models import Citation, Contributor, Work
     from references.views import PAGE_SIZE
 
-    curators = Group.objects.get(name="curator")
-    user, _ = curators.user_set.model.objects.get_or_create(username="bench-curator")
-    user.groups.add(curators)
-    client = Client(SERVER_NAME="localhost")  # an allowed host; the test client says "testserver"
-    client.force_login(user)
-    rng = random.Random(3)
-    demo = list(Work.objects.filter(source_documents__page_kind="demo").values_list("pk", flat=True))
+    client = curator_client()
     requests = {
         "searches": [("/", {"q": q}) for q in SEARCHES],
         "lists": [("/", params) for params in LISTS],
@@ -213,8 +226,7 @@ def run_one(works: int) -> dict:
     rows = {}
     for label, which, how, facets in ROWS:
         rows[label] = _measure(client, requests[which], how=how, headers=FACETS if facets else None)
-    work_pages = [(f"/works/{pk}/", {}) for pk in rng.sample(demo, 50)]
-    rows["work page"] = _measure(client, work_pages, how="seen")
+    rows["work page"] = _measure(client, [(path, {}) for path in work_pages()], how="seen")
     searches = _per_search(client)
     load.append(os.getloadavg()[0])
     pace.append(_pace())
@@ -240,8 +252,8 @@ def run_one(works: int) -> dict:
 
 def _pace() -> float:
     """The best of three timings of a fixed pure-Python loop. The load average misses a virtual machine
-    slowed by its neighbours: on this one, a loop timed from the shell took from 400 to 630 ms within
-    minutes, the load average under 1 throughout."""
+    slowed by its neighbours: on 2026-12-07 this loop took from 187 to 348 ms within minutes, the load
+    average about 1 throughout (docs/benchmarks-workspace.md, the list of libraries)."""
     timings = []
     for _ in range(3):
         started, total = time.perf_counter(), 0
