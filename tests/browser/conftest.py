@@ -21,6 +21,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The names of the form fields a screen reader cannot name: no <label>, no aria-label, and no aria-labelledby
+# pointing at an element with text.
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+        && !(e.getAttribute('aria-labelledby') || '').split(' ')
+            .some(id => (document.getElementById(id)?.textContent || '').trim()))
+    .map(e => e.name)"""
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from references.models import Work
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import UNLABELLED, sign_in
 from tests.browser.test_curation import shoot
 from tests.helpers import member
 
@@ -13,10 +13,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("migrated_data"),
 ]
-
-UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
-    .map(e => e.name)"""
 
 
 def test_an_admin_adds_a_finding_that_is_then_suggested(live_server, page, django_user_model):
