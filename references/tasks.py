@@ -13,7 +13,7 @@ ENRICH_SOFT_LIMIT = 600
 def enrich_item(item_id: int) -> None:
     """Enrich one work of a batch from Crossref (and PubMed when NCBI_ENRICH is on); a repeated delivery of a
     finished item does nothing."""
-    from .enrichment import enrich, fail_item  # the service module sends this task
+    from .enrichment_item import enrich, fail_item  # imports the pipeline, which sends this task
 
     try:
         enrich(item_id)

@@ -43,7 +43,7 @@ def signed_in(client, django_user_model, group: str = "researcher"):
 
 def run_pending(batch):
     """Enrich a batch's pending works here, one at a time, as the task would; the batch, read again."""
-    from references.enrichment import enrich
+    from references.enrichment_item import enrich
 
     for pk in batch.items.filter(state="pending").values_list("pk", flat=True):
         enrich(pk)

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from references.crossref.client import SINGLE, CrossrefError, NotFound
-from references.enrichment import crossref_client
+from references.enrichment_item import crossref_client
 
 MAILTO = "curators@example.org"
 PLOS = "10.1371/journal.pone.0033693"

@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from references.crossref_answers import ReviewRefused, accept_candidate, reject_candidate
-from references.enrichment import enrich, resume_batch, retry_failed, start_enrichment
+from references.enrichment import resume_batch, retry_failed, start_enrichment
+from references.enrichment_item import enrich
 from references.models import (
     Citation,
     Contributor,

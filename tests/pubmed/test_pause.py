@@ -4,7 +4,8 @@ Crossref's goes on; the resume fetches only the PubMed parts that waited. Called
 import pytest
 from django.core.management import CommandError, call_command
 
-from references.enrichment import enrich, resume_batch, start_enrichment
+from references.enrichment import resume_batch, start_enrichment
+from references.enrichment_item import enrich
 from references.models import EnrichmentBatch, EnrichmentState, Work
 from references.tasks import _sources
 from tests.helpers import run_pending

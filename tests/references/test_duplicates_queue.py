@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from references import duplicates
 from references.duplicates import FIRST, SECOND, DecisionRefused, mark_distinct, merge_candidate
-from references.enrichment import enrich, start_enrichment
+from references.enrichment import start_enrichment
+from references.enrichment_item import enrich
 from references.models import (
     Citation,
     DuplicateCandidate,
