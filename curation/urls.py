@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import queue_views, views, vocabulary_views
+from . import queue_views, views, vocabulary_views, work_views
 
 app_name = "curation"
 
 urlpatterns = [
+    path("works/<int:pk>/", work_views.work_detail, name="work-detail"),
     path(
         "works/<int:pk>/suggestions/accept/",
         views.suggestion_decide,

@@ -209,7 +209,7 @@ class Work(models.Model):
         return self.display_title[:80]
 
     def get_absolute_url(self) -> str:
-        return reverse("references:work-detail", args=[self.pk])
+        return reverse("curation:work-detail", args=[self.pk])
 
     @property
     def display_title(self) -> str:

@@ -1,12 +1,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-
-from curation.reading import reading_view
 
 from . import crossref_answers, enrichment
 from .access import back_to, library_readers, members_with
@@ -34,8 +31,6 @@ from .forms import (
 )
 from .merging import MergeRefused, merge_works, undo_merge
 from .models import (
-    Citation,
-    Contributor,
     EnrichmentBatch,
     EnrichmentItem,
     ImportBatch,
@@ -141,49 +136,6 @@ def _facets(request: HttpRequest, form: WorkFilterForm) -> HttpResponse:
 def _works_in_order(pks: list[int]) -> list[Work]:
     works = Work.objects.defer("crossref_json", "abstract").in_bulk(pks)
     return [works[pk] for pk in pks if pk in works]
-
-
-@library_readers
-def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(Work.objects.defer("crossref_json"), pk=pk)  # the page does not show it
-    people = list(work.contributors.all())  # authors and editors in one query
-    authors = [person for person in people if person.role == Contributor.Role.AUTHOR]
-    citations, cited_by = _citations(work)
-    context = {
-        "work": work,
-        "authors": authors,
-        "affiliations": [person for person in authors if person.affiliation],
-        "editors": [person for person in people if person.role == Contributor.Role.EDITOR],
-        "citations": citations,
-        "cited_by": cited_by,
-        # With its work's id: without it Django read each document's work_id again, one query each.
-        "documents": work.source_documents.only("work_id", "file_name", "imported_at", "page_kind"),
-        # Of the duplicate, its title alone: compiling and reading its whole row cost a query of its own.
-        "merges": WorkMerge.objects.filter(target=work, undone_at__isnull=True)
-        .select_related("duplicate")
-        .only("created_at", "duplicate", "duplicate__title"),
-        "merge_form": MergeForm(),
-        "field_origins": work.field_origins.all(),
-        "candidates": work.match_candidates.filter(state=MatchCandidate.State.PENDING),
-        **reading_view(work),
-    }
-    return render(request, "references/work_detail.html", context)
-
-
-def _citations(work: Work) -> tuple[list[Citation], list[Citation]]:
-    """The work's references and the library's works citing it, in one query. A reference links to the
-    work it cites by id alone; of a citing work only what names it is read (a work's row carries its
-    abstract and Crossref record)."""
-    rows = (
-        Citation.objects.filter(Q(citing_work=work) | Q(cited_work=work))
-        .select_related("citing_work")
-        .only(
-            *("citing_work", "cited_work", "position", "label", "raw", "doi", "match_method"),
-            *("citing_work__title", "citing_work__doi", "citing_work__pmid"),
-        )
-    )
-    rows = list(rows)  # ordered by citing work, then position
-    return [c for c in rows if c.citing_work_id == work.pk], [c for c in rows if c.cited_work_id == work.pk]
 
 
 @admin_required

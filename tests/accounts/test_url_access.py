@@ -86,7 +86,7 @@ DECISIONS: dict[str, Decision] = {
     "api:redoc": read(),
     # Reading the library.
     "references:work-list": read(),
-    "references:work-detail": read(),
+    "curation:work-detail": read(),
     "references:export-bib": read(),
     "references:export-ris": read(),
     "references:export-csljson": read(),

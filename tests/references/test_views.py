@@ -65,7 +65,7 @@ def test_work_page_escapes_markup_in_the_abstract(client):
 
 
 def test_unknown_work_is_404(client):
-    assert client.get(reverse("references:work-detail", args=[999999])).status_code == 404
+    assert client.get(reverse("curation:work-detail", args=[999999])).status_code == 404
 
 
 def test_import_sends_anonymous_users_to_the_login_page():
