@@ -77,7 +77,7 @@ def _as_autovacuum_leaves_it() -> None:
 def _forget(how: str) -> None:
     """`first`: as after a curator's change, nothing cached is used; `busy`: as after a worker's change
     (an enrichment, an import), cached counts and pages are used for a bounded time; `seen`: nothing."""
-    from references import indexing
+    from references.search import indexing
 
     if how == "first":
         indexing.next_generation()
@@ -144,8 +144,8 @@ def _per_search(client) -> list[dict]:
     """Each search on its own, first view: how many works it matches, its results page's and its facets'
     server time, and what PostgreSQL alone spends finding the matches as the page's statements find them
     (counting them: no facets, ranking or rendering), which no page built on that search can undercut."""
-    from references.browse import BROAD
     from references.models import IndexedText
+    from references.search.browse import BROAD
 
     library = IndexedText.objects.count()
     found = []
@@ -176,11 +176,12 @@ def _per_search(client) -> list[dict]:
 
 def _count_matches(text: str) -> int:
     """The search's matches counted in a subquery planned alone, under the settings of the page's own
-    statements (references.models.searched, references.browse._searching)."""
+    statements (references.search.query.searched, references.search.browse._searching)."""
     from django.db import connection
 
-    from references import browse
-    from references.models import IndexedText, search_query
+    from references.models import IndexedText
+    from references.search import browse
+    from references.search.query import search_query
 
     matching = IndexedText.objects.filter(document=search_query(text)).values("entry_id")
     sql, params = matching.query.sql_with_params()
@@ -213,8 +214,8 @@ def run_one(works: int) -> dict:
     from django.db import connection
 
     from curation.models import Annotation
-    from references.browse import BROAD, FIRST_PAGES
     from references.models import Citation, Contributor, Work
+    from references.search.browse import BROAD, FIRST_PAGES
     from references.views import PAGE_SIZE
 
     client = curator_client()
@@ -316,7 +317,7 @@ def _broad_searches(broad: int, first_pages: int, page_size: int) -> list[str]:
         "kept: a selective search ranks all its matches so, in the same order as before, without the window. "
         "Second, ranking every match of a broad search costs more than the page may, and tells the reader "
         "little: a search "
-        f"matching more than {broad:,} works (`BROAD` in `references/browse.py`) ranks only its "
+        f"matching more than {broad:,} works (`BROAD` in `references/search/browse.py`) ranks only its "
         f"{first_pages * page_size} newest matches, the {first_pages} pages the list keeps, so page one shows "
         "the newest works whose title matches best, and from the next page on the older matches follow, "
         "newest first. The works and their count are exactly "
@@ -333,7 +334,7 @@ def _broad_searches(broad: int, first_pages: int, page_size: int) -> list[str]:
         "to rank it. Both were most of its time: on 2026-12-07 at 11:49 UTC, on that day's first machine, with that "
         'statement, "stem cell transplantation" (7.8 % of 100,000 works) took 90 ms (slowest 116 ms) for its '
         "results page and leuk\\* 124 ms (slowest 181 ms). Each `IndexedText` row now carries a copy of its "
-        "work's year and source flag (`references.indexing` writes both rows together, and copies the facts "
+        "work's year and source flag (`references.search.indexing` writes both rows together, and copies the facts "
         "again when only they change), so a search over the sources, or over all works, finds, ranks and "
         "orders its matches in the one scan of the full-text index that finds them; other filters choose the "
         "rows it ranks among through their `IndexedWork` rows, as before (`WorkFilterForm.ranking`).",
@@ -372,9 +373,9 @@ def _statistics(runs: dict[int, dict]) -> list[str]:
         "",
         "The pages' own statements for a search (its results and its facets) find the matches in the text "
         "rows alone (the results) or in a subquery planned on its own (`OFFSET 0`, in "
-        "`references.models.searched`: the facets), under settings sent with the statement that rule out "
+        "`references.search.query.searched`: the facets), under settings sent with the statement that rule out "
         "sequential scans and parallel workers (`SET LOCAL`, one transaction: "
-        "`references.browse._searching`). With nothing to join, the scan has no other way than the index. "
+        "`references.search.browse._searching`). With nothing to join, the scan has no other way than the index. "
         "The *finding the matches alone* column counts the matches as the facets find them. Ruling out "
         "sequential scans alone, as the pages did before 2026-12-07 09:55 UTC, left PostgreSQL the walk of "
         "the primary key: at 100,000 works leuk\\* took 233 ms (p50) for its results and 220 ms for its "

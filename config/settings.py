@@ -122,7 +122,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Facets and ranking sort a whole selection in memory rather than on disk; with the data mostly cached, an
 # index read costs about what a sequential one does, which lets the planner use the full-text index; and
 # counting over most of the library is worth sharing among parallel workers (measured in bench.workspace;
-# a search's own statements rule them out, with sequential scans: references.browse._searching).
+# a search's own statements rule them out, with sequential scans: references.search.browse._searching).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
     "DATABASE_SESSION_OPTIONS",
     default="-c work_mem=32MB -c random_page_cost=1.1 -c parallel_setup_cost=100 -c parallel_tuple_cost=0.01",
@@ -135,7 +135,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
     },
-    # The list page's facet counts and first pages, by selection and index generation (references.browse).
+    # The list page's facet counts and first pages, by selection and index generation (references.search.browse).
     "facets": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
@@ -153,7 +153,7 @@ CACHES = {
 # at once.
 PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
 AUTHENTICATION_BACKENDS = ["accounts.permissions.CachedPermissionsBackend"]
-# How long cached counts stay in use after workers' changes to the index (references.browse).
+# How long cached counts stay in use after workers' changes to the index (references.search.browse).
 FACETS_STALE_SECONDS = env.int("FACETS_STALE_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [

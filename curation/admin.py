@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from references import indexing
+from references.search import indexing
 
 from .forms import AnnotationAdminForm, FindingForm
 from .models import Annotation, Decision, Finding, Queue

@@ -9,8 +9,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
-from references import indexing
 from references.models import Work
+from references.search import indexing
 
 
 class FindingQuerySet(models.QuerySet):

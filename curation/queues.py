@@ -13,9 +13,9 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
-from references import indexing
-from references.browse import Kept, cache_key, usable
 from references.forms import WorkFilterForm
+from references.search import indexing
+from references.search.browse import Kept, cache_key, usable
 
 from .queue_models import DoneMark, Queue, QueueItem
 
@@ -86,7 +86,7 @@ def queue_refresh(*, queue: Queue) -> int:
     """queue_extend, when the library's index changed since the queue was last extended (a page may call
     it on every view): at once after a change from a request or a command, but at most once per
     stale_seconds() while only workers change it (an enrichment's thousands of commits), as the list page's
-    counts are kept (references.browse); nothing when its selection no longer reads."""
+    counts are kept (references.search.browse); nothing when its selection no longer reads."""
     key = cache_key(f"queue-extended:{queue.pk}")
     generation, changes = indexing.state()
     if usable(caches["facets"].get(key), generation, changes):

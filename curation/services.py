@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from references import indexing
 from references.models import Work
+from references.search import indexing
 
 from .mentions import Mention, sentence_around
 from .models import QUOTABLE_FIELDS, Annotation, Finding

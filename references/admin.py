@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from . import indexing
 from .models import (
     Citation,
     Contributor,
@@ -14,6 +13,7 @@ from .models import (
     Work,
 )
 from .origins import record_origins
+from .search import indexing
 
 
 class ContributorInline(admin.TabularInline):

@@ -18,8 +18,8 @@ class ReferencesConfig(AppConfig):
 
 def fill_empty_index(**kwargs) -> None:
     """Index the works once after the migration that made the index, with the schema as it is now."""
-    from . import indexing
     from .models import IndexedWork, Work
+    from .search import indexing
 
     if not IndexedWork.objects.exists() and Work.objects.active().exists():
         indexing.rebuild()
@@ -27,6 +27,6 @@ def fill_empty_index(**kwargs) -> None:
 
 def forget_counts(**kwargs) -> None:
     """A deleted work takes its index row with it (cascade), so the counts made with that row are stale."""
-    from . import indexing
+    from .search import indexing
 
     transaction.on_commit(indexing.next_generation)

@@ -8,7 +8,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from . import indexing
 from .crossref.candidates import Judgement
 from .crossref.metadata import CrossrefRecord, read_record
 from .merging import merge_works
@@ -22,6 +21,7 @@ from .models import (
     Work,
 )
 from .origins import Rule, fillable, record_origins
+from .search import indexing
 
 # Crossref never changes a work's DOI (it was found by it), and its word on the type replaces only a type
 # nobody said: a page's or a curator's stays.

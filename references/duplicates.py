@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from . import indexing
 from .matching import family_key, title_key
 from .merging import merge_works
 from .models import Contributor, DuplicateCandidate, FieldOrigin, Work, WorkMerge
 from .origins import record_origins
+from .search import indexing
 
 FIRST, SECOND = "first", "second"
 ABSTRACT_START = 300

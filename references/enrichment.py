@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
-from . import indexing
 from .models import EnrichmentBatch, EnrichmentItem, EnrichmentState, ImportBatch, Work
+from .search import indexing
 from .tasks import enrich_item
 
 Item = EnrichmentItem.State

@@ -7,7 +7,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 
-from .browse import Ranking
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
 from .importers.text import normalize_doi
@@ -20,10 +19,11 @@ from .models import (
     WorkQuerySet,
     WorkType,
     findings_by_label,
-    searched,
 )
 from .pipeline.reflists import UnknownWork, find_citing_work
 from .refparse import FORMAT_CHOICES
+from .search.browse import Ranking
+from .search.query import searched
 
 
 class MultipleFileInput(forms.ClearableFileInput):

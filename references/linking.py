@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
 
-from . import indexing
 from .matching import Keys, best_title_match, family_key, title_key
 from .models import Citation, Contributor, Work
 from .refparse.records import ParsedReference
+from .search import indexing
 
 FILLABLE = ("doi", "pmid", "container_title", "volume", "issue", "pages", "publisher")
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from . import indexing
 from .models import Citation, SearchHit, Work, WorkMerge
+from .search import indexing
 
 MERGE_FILLS = ("container_title", "volume", "issue", "pages", "publisher", "abstract")
 

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Left, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -34,45 +33,6 @@ class EnrichmentState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-_PREFIX = re.compile(r"^(\w{2,})\*$")
-
-
-def search_query(text: str) -> SearchQuery | None:
-    """websearch_to_tsquery for the words and phrases, and a prefix query for each word ending in *."""
-    words = text.split()
-    prefixes = [m.group(1) for w in words if (m := _PREFIX.match(w))]
-    rest = " ".join(w for w in words if not _PREFIX.match(w))
-    parts = [SearchQuery(rest, search_type="websearch", config="english")] if rest.strip() else []
-    parts += [SearchQuery(f"{prefix}:*", search_type="raw", config="english") for prefix in prefixes]
-    query = parts[0] if parts else None
-    for part in parts[1:]:
-        query &= part
-    return query
-
-
-def searched(rows: models.QuerySet, text: str, *, through: str = "") -> models.QuerySet:
-    """Works, or index rows, matching the text, annotated with `rank`: how well the title matches. `through`
-    leads from the rows to their IndexedWork. The matches are found apart (_PlannedAlone) and ranked by the
-    title alone, which keeps ranking cheap on broad queries; a statement that does not rank reads no title."""
-    query = search_query(text)
-    if query is None:
-        return rows.annotate(rank=Value(0.0, output_field=models.FloatField()))
-    matching = IndexedText.objects.filter(document=query).values("entry_id")
-    return rows.filter(pk__in=_PlannedAlone(matching)).annotate(
-        rank=SearchRank(F(f"{through}text__title_vector"), query)
-    )
-
-
-class _PlannedAlone(models.Subquery):
-    """A subquery PostgreSQL plans on its own (OFFSET 0 keeps it out of the outer query). Joined to the rows
-    it filters, PostgreSQL could find a broad search's matches by reading every row of IndexedText in key
-    order and testing its stored vector (it does not count what opening a vector costs), to merge or hash
-    them with the rows; alone, it reads them through the full-text index or the whole table (sequentially or
-    by parallel workers), and browse._searching rules out the table."""
-
-    template = "(%(subquery)s OFFSET 0)"
-
-
 def text_list() -> ArrayField:
     return ArrayField(models.TextField(), default=list, blank=True)
 
@@ -92,6 +52,8 @@ class WorkQuerySet(models.QuerySet):
     def search(self, text: str) -> WorkQuerySet:
         """Full-text search: words, "quoted phrases", -exclusions, and prefixes written leuk*; works
         whose title matches come first, then the newest."""
+        from .search.query import searched  # the search's room reads the index's models, defined here
+
         return searched(self, text, through="indexed__").order_by("-rank", "-year", "pk")
 
     def matching_record(self, record: SourceRecord) -> Work | None:
@@ -305,7 +267,7 @@ class IndexedWork(models.Model):
     """A work as the list page filters, counts and sorts it: one narrow row per work not merged away.
 
     Facets and sorting over a large selection read only these rows, never the wide works; the document's
-    vector lives apart (IndexedText) for the same reason. `references.indexing` keeps both in step.
+    vector lives apart (IndexedText) for the same reason. `references.search.indexing` keeps both in step.
     """
 
     work = models.OneToOneField(Work, primary_key=True, on_delete=models.CASCADE, related_name="indexed")

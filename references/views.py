@@ -7,17 +7,6 @@ from django.views.decorators.http import require_POST
 
 from . import crossref_answers, enrichment
 from .access import back_to, library_readers, members_with
-from .browse import (
-    Counts,
-    FirstPages,
-    Remembered,
-    describe_page,
-    facet_counts,
-    first_pages,
-    kept_filters,
-    page_ids,
-    with_links,
-)
 from .exports import FORMATS, export_selection
 from .forms import (
     EnrichmentStartForm,
@@ -49,6 +38,17 @@ from .pipeline.uploads import (
     start_again,
 )
 from .refparse import Unreadable
+from .search.browse import (
+    Counts,
+    FirstPages,
+    Remembered,
+    describe_page,
+    facet_counts,
+    first_pages,
+    kept_filters,
+    page_ids,
+    with_links,
+)
 from .staging import Staged, claimed, stage
 
 EXPIRED = "This preview has expired or was already imported."

@@ -14,7 +14,6 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .. import indexing
 from ..enrichment import enrich_after_import
 from ..importers import PageRejected, decode_page, parse_page
 from ..importers.records import DecodedPage, Person, Reference, SourceRecord
@@ -23,6 +22,7 @@ from ..models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem
 from ..origins import BLANK, curator_fields, record_origins
 from ..refparse.records import ParsedReference
 from ..refparse.text import parse_reference
+from ..search import indexing
 
 Outcome = ImportItem.Outcome
 

@@ -21,7 +21,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .. import indexing
 from ..enrichment import start_enrichment
 from ..importers import PageRejected, decode_page
 from ..importers.decoding import refuse_undecodable
@@ -42,6 +41,7 @@ from ..refparse.collector import collector_paused
 from ..refparse.records import Name, ParsedReference, Problem, Unreadable
 from ..refparse.source import TextSource
 from ..refparse.streaming import RecordStream, stream_records
+from ..search import indexing
 from .copying import copy_line, copy_lines, copy_objects, copy_rows, reserve_ids
 from .dedup import EarlierRecords, Match, identifiers, library_for, pair, record_keys
 

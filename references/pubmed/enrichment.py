@@ -15,13 +15,13 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
-from references import indexing
 from references.crossref.client import Attempt, RetryPolicy
 from references.crossref.throttle import Limits, Throttle
 from references.models import Contributor, FieldOrigin, Work
 from references.origins import Rule, fillable, record_origins
 from references.pipeline.records import work_values
 from references.refparse.records import Name, ParsedReference
+from references.search import indexing
 from references.worktypes import JOURNAL_ARTICLE
 
 from .client import Identity, PubMedClient, PubMedError

@@ -12,9 +12,9 @@ from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
 from curation.models import Annotation, Finding
-from references import indexing
 from references.forms import WorkFilterForm
 from references.models import Citation, Work
+from references.search import indexing
 from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 

@@ -13,8 +13,8 @@ from schemathesis import GenerationMode
 from accounts.models import ApiToken
 from config.wsgi import application
 from curation.models import Annotation, Finding
-from references import indexing
 from references.models import Work
+from references.search import indexing
 from tests.helpers import member
 from tests.references.test_seed_import import import_seeds
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from curation.models import Annotation
-from references import indexing
 from references.models import EnrichmentBatch, Work
+from references.search import indexing
 from tests.browser.conftest import sign_in
 from tests.helpers import member
 from tests.references.test_seed_import import import_seeds

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from curation.models import Annotation
-from references import indexing
 from references.models import Work
+from references.search import indexing
 from tests.browser.conftest import UNLABELLED, sign_in
 from tests.helpers import ROOT, member
 from tests.references.test_seed_import import import_seeds

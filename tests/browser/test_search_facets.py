@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from references import indexing
 from references.models import SourceDocument, Work
+from references.search import indexing
 from tests.browser.conftest import sign_in
 from tests.helpers import member
 

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from references import indexing
 from references.models import SourceDocument, Work
+from references.search import indexing
 from tests.helpers import member
 
 ABSTRACTS = [

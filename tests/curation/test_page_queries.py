@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from curation.models import Annotation, Finding
 from curation.services import change_annotation
-from references import indexing
 from references.models import Citation, Contributor, SourceDocument, Work
+from references.search import indexing
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_paging_through_a_search_seen_before_searches_no_more(curator_client):
 
 
 def test_pages_past_the_cached_ones_are_read_directly(curator_client, monkeypatch):
-    from references import browse
+    from references.search import browse
 
     monkeypatch.setattr(browse, "FIRST_PAGES", 1)
     library(30)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from curation import double, queues
 from curation.models import Annotation, Decision, Finding, Queue, Resolution
-from references import indexing
 from references.models import IndexedWork
+from references.search import indexing
 
 from .queue_library import library, people, source_work
 

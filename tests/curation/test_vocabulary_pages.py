@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from curation.forms import FindingForm
 from curation.models import Annotation, Finding
-from references import indexing
 from references.models import Work
+from references.search import indexing
 from tests.helpers import member, signed_in
 
 pytestmark = pytest.mark.django_db

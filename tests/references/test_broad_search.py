@@ -8,9 +8,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from references import browse, indexing
 from references.forms import WorkFilterForm
 from references.models import SourceDocument, Work
+from references.search import browse, indexing
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from curation.models import Annotation, Finding
-from references import indexing
 from references.exports import assign_citation_keys
 from references.forms import WorkFilterForm
 from references.models import Contributor, Work
+from references.search import indexing
 from tests.export.tools import build_pdf, run_bibtex, validate_with_biber
 from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from references.browse import FACETS, MULTIPLE, FacetValue, with_links
+from references.search.browse import FACETS, MULTIPLE, FacetValue, with_links
 
 
 def toggled_by_querydict(query: QueryDict, name: str, value: str) -> str:

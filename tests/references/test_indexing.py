@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from curation import services
 from curation.models import Annotation, Finding
-from references import indexing
 from references.enrichment import start_enrichment
 from references.merging import merge_works, undo_merge
 from references.models import EnrichmentBatch, IndexedText, IndexedWork, SourceDocument, Work
 from references.pipeline.reflists import import_reference_list, plan_reference_list
+from references.search import indexing
 from tests.references.test_seed_import import import_seeds
 
 pytestmark = pytest.mark.django_db

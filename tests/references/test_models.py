@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from references import indexing
 from references.models import Citation, Work
+from references.search import indexing
 
 pytestmark = pytest.mark.django_db
 

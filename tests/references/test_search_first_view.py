@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from curation.models import Annotation, Finding
-from references import indexing
 from references.models import IndexedWork, SourceDocument, Work
+from references.search import indexing
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db

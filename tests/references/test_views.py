@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from references import indexing
 from references.models import ImportBatch, SourceDocument, Work
+from references.search import indexing
 from tests.helpers import signed_in
 from tests.references.test_seed_import import import_seeds
 
@@ -158,7 +158,7 @@ def test_search_takes_prefixes_and_phrases(client):
 
 
 def test_a_work_without_a_title_is_listed_by_what_names_it(client):
-    from references import indexing
+    from references.search import indexing
 
     named = Work.objects.create(title="", doi="10.1234/untitled")
     untitled = Work.objects.create(title="  ")

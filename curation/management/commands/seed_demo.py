@@ -40,8 +40,8 @@ from curation.demo.library import (
 )
 from curation.models import Annotation
 from curation.reading import Vocabulary
-from references import indexing
 from references.models import Citation, Contributor, IndexedWork, SourceDocument, Work
+from references.search import indexing
 
 
 class Command(BaseCommand):

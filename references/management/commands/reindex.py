@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from references import indexing
 from references.models import IndexedWork
+from references.search import indexing
 
 
 class Command(BaseCommand):

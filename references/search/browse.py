@@ -18,8 +18,9 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from ..models import EnrichmentState, IndexedText, IndexedWork, Search, Work, WorkType
 from . import indexing
-from .models import EnrichmentState, IndexedText, IndexedWork, Search, Work, WorkType, search_query
+from .query import search_query
 
 TOP_JOURNALS = 12
 TOP_YEARS = 15
@@ -105,7 +106,7 @@ class FirstPages:
 
 @dataclass(frozen=True)
 class Kept:
-    """A cached value with what the index was when it was made (see references.indexing)."""
+    """A cached value with what the index was when it was made (see references.search.indexing)."""
 
     value: object
     generation: int
@@ -284,7 +285,7 @@ def _searching(sql: str, text: str) -> str:
     does not count what opening and testing a stored vector costs: knowing that a broad search matches most
     of the library, it reads every row of IndexedText and tests its vector, by a sequential scan or by
     parallel workers walking the primary key (docs/benchmarks-workspace.md, "Planner statistics"). The
-    matches are read from IndexedText alone (_ranked) or in a subquery planned alone (models.searched),
+    matches are read from IndexedText alone (_ranked) or in a subquery planned alone (query.searched),
     where ruling out both leaves the index. The settings go with the statement in one query, which
     PostgreSQL runs as one transaction: nothing else is planned so."""
     return (

@@ -1,7 +1,7 @@
 """Keeping the search index (IndexedWork, IndexedText) in step with the works: every write that changes what the list page searches,
 filters or counts calls `refresh` for the works it touched, inside its own transaction.
 
-Two counters tell the list page's cache (references.browse) what changed since it counted. A change made in
+Two counters tell the list page's cache (references.search.browse) what changed since it counted. A change made in
 a request or a command (a curator's tag, a merge, an import from the shell) raises the generation: counts
 made before it are not shown again. A change made by a Celery worker (an enrichment, an import uploaded on
 the web: thousands of small commits) only raises the change count: counts made before it may be shown for a
