@@ -17,7 +17,6 @@ from curation.models import Annotation
 
 from .export import (
     ExportRecord,
-    Person,
     bibtex_entry,
     bibtex_header,
     csl_item,
@@ -26,6 +25,7 @@ from .export import (
     unique_key,
 )
 from .models import Contributor, Work, WorkQuerySet
+from .people import Name
 
 CHUNK = 2000
 # Responses are written in pieces of about this many characters, not entry by entry.
@@ -133,12 +133,12 @@ def _first_authors(pks: list[int]) -> dict[int, str]:
     return dict(rows.values_list("work_id", "family"))
 
 
-def _people(pks: tuple[int, ...]) -> dict[tuple[int, str], list[Person]]:
+def _people(pks: tuple[int, ...]) -> dict[tuple[int, str], list[Name]]:
     """Authors and editors in order, by (work id, role)."""
-    people: dict[tuple[int, str], list[Person]] = defaultdict(list)
+    people: dict[tuple[int, str], list[Name]] = defaultdict(list)
     rows = _fetch(Contributor, ("work", "role", "family", "given"), pks, order=("work", "role", "position"))
     for work_id, role, family, given in rows:
-        people[work_id, role].append(Person(family, given))
+        people[work_id, role].append(Name(family, given))
     return people
 
 
@@ -164,9 +164,7 @@ def _fetch(model, fields: Iterable[str], pks: tuple[int, ...], *, order: Iterabl
         return cursor.fetchall()
 
 
-def _record(
-    row: tuple, authors: list[Person], editors: list[Person], findings: tuple[str, ...]
-) -> ExportRecord:
+def _record(row: tuple, authors: list[Name], editors: list[Name], findings: tuple[str, ...]) -> ExportRecord:
     """A work's row (WORK_FIELDS, whose names after the key are ExportRecord's) as the writers read it."""
     _pk, key, *values = row
     fields = dict(zip(WORK_FIELDS[2:], values, strict=True))

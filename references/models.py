@@ -16,6 +16,7 @@ from . import worktypes
 from .crossref.metadata import read_record
 from .importers.records import SourceRecord
 from .matching import Keys, best_title_match, family_key, title_key
+from .people import ROLES, Name
 from .refparse import limits
 
 WorkType = models.TextChoices(
@@ -193,9 +194,8 @@ class Work(models.Model):
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
-    def replace_contributors(self, role: str, people: Iterable) -> None:
-        """This role's people, in order, instead of the ones stored: anything with a family and a given name,
-        and a printed form and an ORCID where it has them."""
+    def replace_contributors(self, role: str, people: Iterable[Name]) -> None:
+        """This role's people, in order, instead of the ones stored."""
         self.contributors.filter(role=role).delete()
         Contributor.objects.bulk_create(
             Contributor(
@@ -204,9 +204,9 @@ class Work(models.Model):
                 position=position,
                 family=person.family,
                 given=person.given,
-                printed=getattr(person, "printed", ""),
-                orcid=getattr(person, "orcid", ""),
-                affiliation=getattr(person, "affiliation", ""),
+                printed=person.in_print,
+                orcid=person.orcid,
+                affiliation=person.affiliation,
             )
             for position, person in enumerate(people, start=1)
         )
@@ -239,9 +239,7 @@ class Work(models.Model):
 
 
 class Contributor(models.Model):
-    class Role(models.TextChoices):
-        AUTHOR = "author", "Author"
-        EDITOR = "editor", "Editor"
+    Role = models.TextChoices("Role", [(value.upper(), (value, label)) for value, label in ROLES.items()])
 
     # No index of its own: contributor_position_unique's starts with the work.
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="contributors", db_index=False)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from references import worktypes
+from references.people import Name
 
 # Crossref types -> our work types.
 WORK_TYPES = {
@@ -31,18 +32,11 @@ _SECTION_TITLE = re.compile(r"<jats:title>(.*?)</jats:title>", re.S)
 
 
 @dataclass(frozen=True)
-class CrossrefPerson:
-    family: str
-    given: str = ""
-    orcid: str = ""
-
-
-@dataclass(frozen=True)
 class CrossrefRecord:
     """What a Crossref record says, in our field names; empty values are what it does not say."""
 
     fields: dict[str, object]
-    authors: list[CrossrefPerson] = field(default_factory=list)
+    authors: list[Name] = field(default_factory=list)
     declared_references: int | None = None
 
 
@@ -98,8 +92,6 @@ def _year(message: dict) -> int | None:
     return None
 
 
-def _person(author: dict) -> CrossrefPerson:
+def _person(author: dict) -> Name:
     orcid = (author.get("ORCID") or "").rsplit("/", 1)[-1]
-    return CrossrefPerson(
-        family=author.get("family") or author["name"], given=author.get("given", ""), orcid=orcid
-    )
+    return Name(family=author.get("family") or author["name"], given=author.get("given", ""), orcid=orcid)

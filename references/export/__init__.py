@@ -6,7 +6,7 @@ Each writer takes an ExportRecord (plain data, built from the database elsewhere
 from .bibtex import ENTRY_TYPES, bibtex_entry, bibtex_header, entry_type, latex_name, latex_text, latex_title
 from .csljson import CSL_TYPES, csl_item, csl_name
 from .keys import STOPWORDS, key_base, unique_key
-from .records import ExportRecord, Person, clean, split_pages
+from .records import ExportRecord, clean, split_pages
 from .ris import RIS_TYPES, ris_name, ris_record
 
 __all__ = [
@@ -15,7 +15,6 @@ __all__ = [
     "RIS_TYPES",
     "STOPWORDS",
     "ExportRecord",
-    "Person",
     "bibtex_entry",
     "bibtex_header",
     "clean",

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+from references.people import Name
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
@@ -33,7 +34,7 @@ from references.worktypes import (
     WEB_PAGE,
 )
 
-from .records import PAGE_DASHES, ExportRecord, Person, clean
+from .records import PAGE_DASHES, ExportRecord, clean
 
 # `online` is biblatex-only: plain.bst warns "entry type ... isn't style-file defined", so web pages are `misc`.
 ENTRY_TYPES: dict[str, str] = {
@@ -261,7 +262,7 @@ def _name_part(text: str, ascii: bool) -> str:
     return "{" + latex + "}" if _SPLITS_NAME.search(latex) else latex
 
 
-def latex_name(person: Person, *, ascii: bool = False) -> str:
+def latex_name(person: Name, *, ascii: bool = False) -> str:
     """The name as "Family, Given"; an organisation braced whole, so bibtex does not split it into names."""
     if person.is_organisation:
         return "{" + latex_text(person.family, ascii=ascii) + "}"
@@ -270,7 +271,7 @@ def latex_name(person: Person, *, ascii: bool = False) -> str:
     return f"{family}, {given}" if given else family
 
 
-def _names(people: tuple[Person, ...], ascii: bool) -> str:
+def _names(people: tuple[Name, ...], ascii: bool) -> str:
     return " and ".join(latex_name(p, ascii=ascii) for p in people if clean(p.family))
 
 

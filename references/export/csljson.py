@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from references.people import Name
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
@@ -17,7 +18,7 @@ from references.worktypes import (
     WEB_PAGE,
 )
 
-from .records import PAGE_DASHES, ExportRecord, Person, clean
+from .records import PAGE_DASHES, ExportRecord, clean
 
 # CSL's "review" is a review of another work, not a review article: reviews are journal articles here.
 CSL_TYPES: dict[str, str] = {
@@ -34,7 +35,7 @@ CSL_TYPES: dict[str, str] = {
 }
 
 
-def csl_name(person: Person) -> dict[str, str]:
+def csl_name(person: Name) -> dict[str, str]:
     """{"family", "given"}; an organisation as {"literal"}, so processors do not invert or abbreviate it."""
     if person.is_organisation:
         return {"literal": clean(person.family)}

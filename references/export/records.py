@@ -7,18 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from references.importers.text import expand_pages
-
-
-@dataclass(frozen=True)
-class Person:
-    family: str
-    given: str = ""
-
-    @property
-    def is_organisation(self) -> bool:
-        """A body such as "Children's Oncology Group" or "WHO": no given name, several words or all capitals."""
-        family = self.family.strip()
-        return not self.given.strip() and bool(family) and (len(family.split()) >= 2 or family.isupper())
+from references.people import Name
 
 
 @dataclass(frozen=True)
@@ -26,8 +15,8 @@ class ExportRecord:
     key: str
     work_type: str
     title: str
-    authors: tuple[Person, ...] = ()
-    editors: tuple[Person, ...] = ()
+    authors: tuple[Name, ...] = ()
+    editors: tuple[Name, ...] = ()
     container_title: str = ""
     year: int | None = None
     volume: str = ""

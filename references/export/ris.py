@@ -7,6 +7,7 @@ space, line breaks included, become single spaces.
 
 from __future__ import annotations
 
+from references.people import Name
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,
@@ -20,7 +21,7 @@ from references.worktypes import (
     WEB_PAGE,
 )
 
-from .records import ExportRecord, Person, clean, split_pages
+from .records import ExportRecord, clean, split_pages
 
 RIS_TYPES: dict[str, str] = {
     JOURNAL_ARTICLE: "JOUR",
@@ -36,7 +37,7 @@ RIS_TYPES: dict[str, str] = {
 }
 
 
-def ris_name(person: Person) -> str:
+def ris_name(person: Name) -> str:
     """The name as "Family, Given"; an organisation, or a person with no given name, as the name alone."""
     family, given = clean(person.family), clean(person.given)
     return f"{family}, {given}" if given and not person.is_organisation else family

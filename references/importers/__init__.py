@@ -10,11 +10,11 @@ from .decoding import decode_page
 from .detect import parse_lines
 from .html import html_page
 from .meta import apply_meta
-from .records import DecodedPage, PageRejected, Person, Reference, SourceRecord
+from .records import DecodedPage, PageRejected, Reference, SourceRecord
 from .refusals import refuse_bibliography, refuse_record_file
 from .text import page_from_text
 
-__all__ = ["DecodedPage", "PageRejected", "Person", "Reference", "SourceRecord", "decode_page", "parse_page"]
+__all__ = ["DecodedPage", "PageRejected", "Reference", "SourceRecord", "decode_page", "parse_page"]
 
 _NOTHING = "Nothing recognisable in this file: no DOI, no abstract and no known page layout."
 

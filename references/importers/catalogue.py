@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .records import Person, SourceRecord
+from references.people import Name
+
+from .records import SourceRecord
 from .text import (
     DOI_RE,
     PageText,
@@ -115,7 +117,7 @@ def _title(lines: Sequence[str]) -> str:
     return first_substantial(lines)
 
 
-def _people(printed: str) -> list[Person]:
+def _people(printed: str) -> list[Name]:
     names = [name for name in _ROLE_RE.split(printed) if name.strip(" ,;")]
     if len(names) == 1 and ";" in names[0]:
         names = names[0].split(";")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .records import Person, SourceRecord
+from references.people import Name
+
+from .records import SourceRecord
 from .refs import reference_list
 from .text import (
     PageText,
@@ -100,9 +102,9 @@ def _heading(lines: list[str]) -> str:
     return first_substantial(lines)
 
 
-def _cite_authors(cite: str) -> tuple[list[Person], str]:
+def _cite_authors(cite: str) -> tuple[list[Name], str]:
     """'Machneva E.B., Sergeenko K.A. Title...' -> the people and what follows them."""
-    authors: list[Person] = []
+    authors: list[Name] = []
     position = 0
     while match := _CITE_NAME_RE.match(cite, position):
         authors.append(person_family_first(match.group(1) + match.group(2)))
@@ -137,7 +139,7 @@ def _keywords(lines: list[str]) -> list[str]:
     return [word.strip(" .") for word in re.split(r"[;,]", line) if word.strip(" .")]
 
 
-def _about_authors(lines: list[str]) -> list[Person]:
+def _about_authors(lines: list[str]) -> list[Name]:
     start = find_line(lines, ("About the Authors", "About the Author"))
     end = find_line(lines, "References", max(start, 0))
     if start < 0:

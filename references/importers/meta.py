@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from references.people import Name
 from references.worktypes import JOURNAL_ARTICLE
 
 from .meta_refs import meta_references
-from .records import Person, SourceRecord
+from .records import SourceRecord
 from .text import PageText, clean, expand_pages, first_doi, issns_in, person_any, unique, work_type, year_in
 
 _DOI_NAMES = (
@@ -86,7 +87,7 @@ def apply_meta(record: SourceRecord, page: PageText) -> None:
         record.work_type = work_type(record.title)
 
 
-def meta_authors(page: PageText) -> list[Person]:
+def meta_authors(page: PageText) -> list[Name]:
     names = next((values for name in _AUTHOR_NAMES if (values := page.meta.get(name))), [])
     if not names and (listed := page.meta_first("citation_authors")):
         names = listed.split(";")

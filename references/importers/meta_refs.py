@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .records import Person, Reference
+from references.people import Name
+
+from .records import Reference
 from .text import clean, expand_pages, first_doi, person_any, year_in
 
 _FIELD_RE = re.compile(r"(?:^|;)\s*(citation_[a-z_]+)\s*=", re.IGNORECASE)
@@ -57,7 +59,7 @@ def vancouver(fields: dict[str, list[str]]) -> str:
     return f"{text} doi:{doi}" if doi else text
 
 
-def _authors(people: list[Person]) -> str:
+def _authors(people: list[Name]) -> str:
     names = [f"{person.family} {''.join(_INITIAL_RE.findall(person.given))}".strip() for person in people]
     if len(names) > _MAX_VANCOUVER_AUTHORS:
         names = [*names[:_MAX_VANCOUVER_AUTHORS], "et al"]

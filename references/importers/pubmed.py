@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .records import Person, SourceRecord
+from references.people import Name
+
+from .records import SourceRecord
 from .refs import reference_list
 from .text import (
     DOI_RE,
@@ -139,7 +141,7 @@ def _apply_authors(record: SourceRecord, header: Sequence[str], title_at: int) -
             return
 
 
-def _short_names(names: str) -> list[Person]:
+def _short_names(names: str) -> list[Name]:
     return [person_natural(name.strip()) for name in names.split(",") if name.strip()]
 
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from references.people import Name
 from references.worktypes import JOURNAL_ARTICLE
 
 
 class PageRejected(ValueError):
     """The input cannot be imported; the message says why, in words for a curator."""
-
-
-@dataclass(frozen=True)
-class Person:
-    family: str
-    given: str = ""
-    printed: str = ""  # the name exactly as the page prints it
 
 
 @dataclass(frozen=True)
@@ -33,9 +27,9 @@ class SourceRecord:
     doi: str = ""  # lower-cased, no "https://doi.org/" prefix
     pmid: str = ""
     work_type: str = JOURNAL_ARTICLE
-    authors: list[Person] = field(default_factory=list)
+    authors: list[Name] = field(default_factory=list)
     authors_truncated: bool = False  # the page printed "et al." instead of the full list
-    editors: list[Person] = field(default_factory=list)
+    editors: list[Name] = field(default_factory=list)
     container_title: str = ""  # journal or book title
     year: int | None = None
     volume: str = ""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .records import Person, SourceRecord
+from references.people import Name
+
+from .records import SourceRecord
 from .refs import reference_list
 from .text import (
     PageText,
@@ -99,11 +101,11 @@ def _apply_cite(record: SourceRecord, cite: re.Match[str]) -> None:
         record.publisher = record.publisher or publisher
 
 
-def _names(printed: str) -> list[Person]:
+def _names(printed: str) -> list[Name]:
     """'Breese, E.H., Sidhu, J.': a family name, then initials, between commas. Read piece by piece: one
     regex over the whole line backtracks across it (quadratic on long lines)."""
     pieces = printed.split(",")
-    people: list[Person] = []
+    people: list[Name] = []
     index = 0
     while index + 1 < len(pieces):
         family, initials = pieces[index], _INITIALS_PIECE_RE.fullmatch(pieces[index + 1])

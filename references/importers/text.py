@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from references.people import Name
 from references.worktypes import BOOK_CHAPTER, CASE_REPORT, JOURNAL_ARTICLE, REVIEW
-
-from .records import Person
 
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Every character a DOI may hold but spaces and quotes; "<" and ">" only around a SICI's "<377::AID-JCC1>" (a
@@ -164,19 +163,19 @@ def compact_initials(given: str) -> str:
     return given
 
 
-def person_inverted(printed: str) -> Person:
+def person_inverted(printed: str) -> Name:
     """'Breese, E.H.' or 'Sidhu, Jasmeet'."""
     family, _, given = clean(printed).partition(",")
-    return Person(family=family.strip(), given=compact_initials(given), printed=clean(printed))
+    return Name(family=family.strip(), given=compact_initials(given), printed=clean(printed))
 
 
-def person_family_first(printed: str) -> Person:
+def person_family_first(printed: str) -> Name:
     """'Machneva E.B.' or PubMed's 'Irving JAE': the initials come last."""
     printed = clean(printed)
     start = _trailing_initials_start(printed)
     if start < 0:
-        return Person(family=printed, printed=printed)
-    return Person(family=printed[:start].rstrip(), given=compact_initials(printed[start:]), printed=printed)
+        return Name(family=printed, printed=printed)
+    return Name(family=printed[:start].rstrip(), given=compact_initials(printed[start:]), printed=printed)
 
 
 def _trailing_initials_start(printed: str) -> int:
@@ -196,19 +195,17 @@ def _tail_start(text: str, reversed_tail: re.Pattern[str]) -> int:
     return len(text) - match.end() if match else -1
 
 
-def person_natural(printed: str) -> Person:
+def person_natural(printed: str) -> Name:
     """'Safiye Suna Celen', 'E. B. Machneva', 'Ludo van der Linden': the family name comes last."""
     printed = clean(printed)
     words = printed.split(" ")
     cut = len(words) - 1
     while cut > 1 and words[cut - 1].lower() in _PARTICLES:
         cut -= 1
-    return Person(
-        family=" ".join(words[cut:]), given=compact_initials(" ".join(words[:cut])), printed=printed
-    )
+    return Name(family=" ".join(words[cut:]), given=compact_initials(" ".join(words[:cut])), printed=printed)
 
 
-def person_any(printed: str) -> Person:
+def person_any(printed: str) -> Name:
     """A name of unknown order, as meta tags give them."""
     if "," in printed:
         return person_inverted(printed)

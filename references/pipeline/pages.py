@@ -14,9 +14,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from references.people import Name
+
 from ..enrichment import enrich_after_import
 from ..importers import PageRejected, decode_page, parse_page
-from ..importers.records import DecodedPage, Person, Reference, SourceRecord
+from ..importers.records import DecodedPage, Reference, SourceRecord
 from ..linking import link_citations
 from ..models import Citation, Contributor, FieldOrigin, ImportBatch, ImportItem, SourceDocument, Work
 from ..origins import BLANK, curator_fields, record_origins
@@ -149,7 +151,7 @@ def _people(work: Work, role: str) -> list[tuple[str, str, str]]:
     return list(work.contributors.filter(role=role).values_list("family", "given", "printed"))
 
 
-def _printed(people: list[Person]) -> list[tuple[str, str, str]]:
+def _printed(people: list[Name]) -> list[tuple[str, str, str]]:
     return [(p.family, p.given, p.printed) for p in people]
 
 

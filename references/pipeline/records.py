@@ -21,6 +21,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from references.people import Name
+
 from ..enrichment import start_enrichment
 from ..importers import PageRejected, decode_page
 from ..importers.decoding import refuse_undecodable
@@ -38,7 +40,7 @@ from ..models import (
 )
 from ..origins import BLANK
 from ..refparse.collector import collector_paused
-from ..refparse.records import Name, ParsedReference, Problem, Unreadable
+from ..refparse.records import ParsedReference, Problem, Unreadable
 from ..refparse.source import TextSource
 from ..refparse.streaming import RecordStream, stream_records
 from ..search import indexing
@@ -415,7 +417,7 @@ _CONTRIBUTOR_COLUMNS = ("work_id", "role", "position", "family", "given", "print
 
 def _contributor_row(work_id: int, position: int, name: Name) -> tuple:
     role = Contributor.Role.AUTHOR.value
-    return (work_id, role, position, name.family, name.given, name.printed, name.orcid, name.affiliation)
+    return (work_id, role, position, name.family, name.given, name.in_print, name.orcid, name.affiliation)
 
 
 def _merge_into_library(decisions: list[Decision], file_name: str) -> list[int]:

@@ -19,8 +19,9 @@ from references.crossref.client import Attempt, RetryPolicy
 from references.crossref.throttle import Limits, Throttle
 from references.models import Contributor, FieldOrigin, Work
 from references.origins import Rule, fillable, record_origins
+from references.people import Name
 from references.pipeline.records import work_values
-from references.refparse.records import Name, ParsedReference
+from references.refparse.records import ParsedReference
 from references.search import indexing
 from references.worktypes import JOURNAL_ARTICLE
 

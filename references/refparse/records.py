@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from references.people import Name
 from references.worktypes import JOURNAL_ARTICLE
 
 
 class Unreadable(ValueError):
     """The whole input cannot be read as a bibliographic file; the message says what it looks like, in a
     sentence for a curator ("an XML file that is not PubMed XML or EndNote XML")."""
-
-
-@dataclass(frozen=True)
-class Name:
-    family: str  # for a collective author (a group, a consortium): its whole name
-    given: str = ""  # full given names when printed, else initials like "E.H." (dots, no spaces)
-    orcid: str = ""  # "0000-0002-1825-0097", no URL
-    affiliation: str = ""  # the first affiliation the record gives
-    collective: bool = False  # "Children's Oncology Group": a name that is not a person's
-
-    @property
-    def printed(self) -> str:
-        """'Pieters Rob', or a collective author's whole name."""
-        return self.family if self.collective else f"{self.family} {self.given}".strip()
 
 
 @dataclass(frozen=True)

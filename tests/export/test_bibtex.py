@@ -27,11 +27,12 @@ from references.export.bibtex import (
     latex_text,
     latex_title,
 )
-from references.export.records import PAGE_DASHES, ExportRecord, Person, clean
+from references.export.records import PAGE_DASHES, ExportRecord, clean
+from references.people import Name
 from references.refparse.formats.bibtex import parse_bibtex
 from tests.export.tools import build_pdf, missing_characters, run_bibtex, validate_with_biber
 
-P = Person
+P = Name
 
 TRICKY: tuple[ExportRecord, ...] = (
     ExportRecord(
@@ -572,7 +573,7 @@ def names(parts) -> list[tuple[str, str]]:
     return [(decode(" ".join(n.von + n.last)), decode(" ".join(n.first))) for n in parts]
 
 
-def people(persons: tuple[Person, ...]) -> list[tuple[str, str]]:
+def people(persons: tuple[Name, ...]) -> list[tuple[str, str]]:
     return [(clean(p.family), clean(p.given)) for p in persons]
 
 

@@ -8,7 +8,8 @@ import jsonschema
 import pytest
 
 from references.export.csljson import CSL_TYPES, csl_item
-from references.export.records import ExportRecord, Person
+from references.export.records import ExportRecord
+from references.people import Name
 from tests.export.test_bibtex import FULL, TRICKY
 
 
@@ -94,7 +95,7 @@ def test_organisations_are_literal_names_and_editors_are_kept():
 
 
 def test_empty_fields_are_left_out_and_abstract_only_when_asked():
-    record = ExportRecord(key="k", work_type="other", title="T", authors=(Person("Doe"),), abstract="A")
+    record = ExportRecord(key="k", work_type="other", title="T", authors=(Name("Doe"),), abstract="A")
     assert csl_item(record) == {
         "id": "k",
         "citation-key": "k",

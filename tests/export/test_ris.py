@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from references.export.records import ExportRecord, Person
+from references.export.records import ExportRecord
 from references.export.ris import RIS_TYPES, ris_record
+from references.people import Name
 from tests.export.test_bibtex import FULL, TRICKY
 
 
@@ -82,7 +83,7 @@ def test_pages_are_split(pages, lines):
 
 
 def test_empty_fields_are_left_out_and_abstract_only_when_asked():
-    record = ExportRecord(key="k", work_type="other", title="T", authors=(Person("Doe", ""),), abstract="A")
+    record = ExportRecord(key="k", work_type="other", title="T", authors=(Name("Doe", ""),), abstract="A")
     assert ris_record(record) == "TY  - GEN\nID  - k\nAU  - Doe\nTI  - T\nER  - \n\n"
     assert "AB  - A\n" in ris_record(record, abstract=True)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from references.importers import Person
+from references.people import Name
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def test_page_kind_title_doi_and_review_type(record):
 
 
 def test_only_first_author_printed_so_list_is_truncated(record):
-    assert record.authors == [Person(family="Sidhu", given="Jasmeet", printed="Jasmeet Sidhu")]
+    assert record.authors == [Name(family="Sidhu", given="Jasmeet", printed="Jasmeet Sidhu")]
     assert record.authors_truncated is True
 
 

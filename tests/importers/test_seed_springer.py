@@ -2,7 +2,7 @@
 
 import pytest
 
-from references.importers import Person
+from references.people import Name
 
 
 @pytest.fixture
@@ -22,9 +22,9 @@ def test_page_kind_title_doi_and_type(record):
 
 def test_authors_come_from_cite_this_chapter(record):
     assert record.authors == [
-        Person(family="Breese", given="E.H.", printed="Breese, E.H."),
-        Person(family="Kotecha", given="R.S.", printed="Kotecha, R.S."),
-        Person(family="Guest", given="E.M.", printed="Guest, E.M."),
+        Name(family="Breese", given="E.H.", printed="Breese, E.H."),
+        Name(family="Kotecha", given="R.S.", printed="Kotecha, R.S."),
+        Name(family="Guest", given="E.M.", printed="Guest, E.M."),
     ]
     assert record.authors_truncated is False
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from references.importers import Person
 from references.importers.text import (
     compact_initials,
     expand_pages,
@@ -12,6 +11,7 @@ from references.importers.text import (
     person_natural,
     strip_link_noise,
 )
+from references.people import Name
 
 
 @pytest.mark.parametrize(
@@ -46,12 +46,12 @@ def test_expand_pages(printed, pages):
 
 
 def test_names_in_each_printed_order():
-    assert person_inverted("Breese, E.H.") == Person("Breese", "E.H.", "Breese, E.H.")
-    assert person_family_first("Machneva E.B.") == Person("Machneva", "E.B.", "Machneva E.B.")
+    assert person_inverted("Breese, E.H.") == Name("Breese", "E.H.", printed="Breese, E.H.")
+    assert person_family_first("Machneva E.B.") == Name("Machneva", "E.B.", printed="Machneva E.B.")
     assert person_family_first("Jiang J.-G.").given == "J.-G."
     assert person_family_first("Irving JAE").given == "J.A.E."
-    assert person_natural("Safiye Suna Celen") == Person("Celen", "Safiye Suna", "Safiye Suna Celen")
-    assert person_natural("E. B. Machneva") == Person("Machneva", "E.B.", "E. B. Machneva")
+    assert person_natural("Safiye Suna Celen") == Name("Celen", "Safiye Suna", printed="Safiye Suna Celen")
+    assert person_natural("E. B. Machneva") == Name("Machneva", "E.B.", printed="E. B. Machneva")
     assert person_natural("Marry van der Linden").family == "van der Linden"
 
 

@@ -4,10 +4,11 @@ the faster readers."""
 import pytest
 
 from references.models import Work
+from references.people import Name
 from references.pipeline.dedup import library_for, record_keys
 from references.refparse.formats.medline import parse_medline
 from references.refparse.formats.xmlrecords import _Utf8Reader
-from references.refparse.records import Name, ParsedReference
+from references.refparse.records import ParsedReference
 
 TITLE = "Outcome of infants younger than one year with acute lymphoblastic leukaemia"
 

@@ -1,7 +1,8 @@
 """References that several formats' fixtures describe, as every reader should give them back. A test
 replaces what its format adds or lacks: the line, the label, a PMID, the way initials are written."""
 
-from references.refparse.records import Name, ParsedReference
+from references.people import Name
+from references.refparse.records import ParsedReference
 from references.worktypes import BOOK, BOOK_CHAPTER
 
 PIETERS_2007 = ParsedReference(

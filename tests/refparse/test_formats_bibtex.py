@@ -10,9 +10,10 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from config.shared import shared_dir
 from references.importers import decode_page
+from references.people import Name
 from references.refparse.formats import parse_structured
 from references.refparse.formats.latex import latex_to_text
-from references.refparse.records import Name, ParsedReference, Problem
+from references.refparse.records import ParsedReference, Problem
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,

@@ -6,8 +6,9 @@ from dataclasses import replace
 import pytest
 
 from config.shared import shared_dir
+from references.people import Name
 from references.refparse.formats import parse_structured
-from references.refparse.records import Name, ParsedReference, Problem
+from references.refparse.records import ParsedReference, Problem
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from references.people import Name
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import Name, Unreadable
+from references.refparse.records import Unreadable
 from references.worktypes import BOOK_CHAPTER, REVIEW
 
 SCOPUS = Path(settings.SHARED_DIR) / "samples" / "scopus" / "scopus_testing.csv"

@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 from lxml import etree
 
+from references.people import Name
 from references.refparse import parse_reference_list
 from references.refparse.formats import parse_structured, render_reference
-from references.refparse.records import Name, Problem
+from references.refparse.records import Problem
 from references.worktypes import BOOK_CHAPTER, JOURNAL_ARTICLE, REVIEW
 
 SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "endnote").iterdir())

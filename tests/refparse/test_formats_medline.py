@@ -7,8 +7,9 @@ import pytest
 from Bio import Medline
 from django.conf import settings
 
+from references.people import Name
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import Name, ParsedReference, Problem
+from references.refparse.records import ParsedReference, Problem
 from references.worktypes import BOOK, BOOK_CHAPTER, CLINICAL_TRIAL, REVIEW
 from tests.refparse.expected import PIETERS_2007
 

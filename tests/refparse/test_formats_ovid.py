@@ -7,8 +7,8 @@ translator (zotero/translators, OVID Tagged.js). LABELLED follows the layout of 
 (Complete)" display export (field names alone on a line, values indented); no public sample was found, so it
 is written here from the Interfant-99 reference the other format tests use."""
 
+from references.people import Name
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import Name
 from references.worktypes import BOOK_CHAPTER, CONFERENCE_ABSTRACT, JOURNAL_ARTICLE
 
 TAGGED_EMBASE = """<3001. >

@@ -9,9 +9,10 @@ import pytest
 from Bio import Entrez
 from django.conf import settings
 
+from references.people import Name
 from references.refparse import parse_reference_list
 from references.refparse.formats import parse_structured, render_reference
-from references.refparse.records import Name, Problem
+from references.refparse.records import Problem
 from references.worktypes import BOOK, BOOK_CHAPTER, CASE_REPORT, REVIEW
 
 SHARED = Path(settings.SHARED_DIR)

@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import pytest
 
+from references.people import Name
 from references.refparse.formats import render_reference
-from references.refparse.records import Name, ParsedReference
+from references.refparse.records import ParsedReference
 from references.worktypes import BOOK_CHAPTER, CONFERENCE_ABSTRACT, OTHER, WEB_PAGE
 from tests.refparse.expected import PIETERS_2007
 

@@ -6,8 +6,9 @@ import pytest
 import rispy
 from django.conf import settings
 
+from references.people import Name
 from references.refparse.formats import detect_format, parse_structured
-from references.refparse.records import Name, Problem
+from references.refparse.records import Problem
 from references.worktypes import CONFERENCE_ABSTRACT, REVIEW
 
 SAMPLES = sorted((Path(settings.SHARED_DIR) / "samples" / "wos").iterdir())

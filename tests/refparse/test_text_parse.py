@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from references.refparse.records import Name
+from references.people import Name
 from references.refparse.text import parse_reference, parse_text_list
 from references.refparse.text.names import parse_names
 from references.worktypes import BOOK, CONFERENCE_ABSTRACT

@@ -11,7 +11,7 @@ import pytest
 
 from config.shared import shared_dir
 from references.importers import decode_page, parse_page
-from references.refparse.records import Name
+from references.people import Name
 from references.refparse.text import parse_reference
 
 SEED_FIELDS = (

@@ -21,7 +21,8 @@ from bibtexparser.model import (
 )
 
 from references.importers.text import clean, compact_initials
-from references.refparse.records import Name, ParsedList, ParsedReference, Problem
+from references.people import Name
+from references.refparse.records import ParsedList, ParsedReference, Problem
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,

@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from references.importers.text import clean, compact_initials
-from references.refparse.records import Name, ParsedList, ParsedReference, Problem, Unreadable
+from references.people import Name
+from references.refparse.records import ParsedList, ParsedReference, Problem, Unreadable
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,

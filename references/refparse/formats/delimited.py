@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from references.refparse.records import Name, ParsedList, ParsedReference, Problem, Unreadable
+from references.people import Name
+from references.refparse.records import ParsedList, ParsedReference, Problem, Unreadable
 from references.worktypes import BOOK, BOOK_CHAPTER, JOURNAL_ARTICLE, from_publication_types
 
 from .fields import doi_from, doi_from_url, finish, name_from, pmcid_from, set_pages, title_text, year_from

@@ -13,7 +13,8 @@ from references.importers.text import (
     person_any,
     year_in,
 )
-from references.refparse.records import Name, ParsedReference, Problem
+from references.people import Name
+from references.refparse.records import ParsedReference, Problem
 
 from .render import render_reference
 

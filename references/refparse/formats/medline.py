@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from references.refparse.records import Name, ParsedList, ParsedReference
+from references.people import Name
+from references.refparse.records import ParsedList, ParsedReference
 from references.refparse.source import TextSource
 from references.worktypes import BOOK, BOOK_CHAPTER, JOURNAL_ARTICLE, from_publication_types
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from references.refparse.records import Name, ParsedList, ParsedReference
+from references.people import Name
+from references.refparse.records import ParsedList, ParsedReference
 from references.worktypes import BOOK, BOOK_CHAPTER, JOURNAL_ARTICLE, from_publication_types
 
 from .fields import doi_from, finish, name_from, set_pages, title_text, year_from

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from references.refparse.records import Name, ParsedList, ParsedReference, Unreadable
+from references.people import Name
+from references.refparse.records import ParsedList, ParsedReference, Unreadable
 from references.refparse.source import TextSource
 from references.worktypes import BOOK, BOOK_CHAPTER, from_publication_types
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from references.refparse.records import Name, ParsedReference
+from references.people import Name
+from references.refparse.records import ParsedReference
 from references.worktypes import (
     BOOK,
     BOOK_CHAPTER,

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from references.importers.text import compact_initials
-
-from ..records import Name
+from references.people import Name
 
 _ET_AL_RE = re.compile(r"[,;]?\s*\b(?:et\.?\s*al\b\.?|and others\b|u\.\s*a\.)", re.IGNORECASE)
 _EDITORS_RE = re.compile(
