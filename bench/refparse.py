@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.refparse_biomedical import check_set, evaluation_set  # noqa: E402
 from config.shared import shared_dir  # noqa: E402
-from references.importers.text import first_doi  # noqa: E402
+from references.identifiers import first_doi  # noqa: E402
 from references.refparse.records import ParsedReference  # noqa: E402
 from references.refparse.text import parse_reference  # noqa: E402
 from references.refparse.text.styles import STYLES  # noqa: E402

@@ -1,5 +1,4 @@
 import json
-import re
 
 from django import forms
 from django.conf import settings
@@ -7,9 +6,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 
+from references.identifiers import first_doi
+
 from .enrichment import works_to_enrich
 from .importers import PageRejected, decode_page
-from .importers.text import normalize_doi
 from .models import (
     EnrichmentState,
     IndexedText,
@@ -107,7 +107,6 @@ class SourceConfirmForm(ReferenceConfirmForm):
 
 # Anything holding a DOI (bare, doi:, a doi.org link), and no NUL; the API's schema states the same pattern.
 DOI_PATTERN = r"^[^\x00]*10\.[0-9]{4,9}/[^\s\x00][^\x00]*$"
-DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
 
 
 SORTS = {
@@ -179,8 +178,7 @@ class WorkFilterForm(forms.Form):
         ]
 
     def clean_doi(self) -> str:
-        found = DOI_RE.search(self.cleaned_data["doi"])
-        return normalize_doi(found.group()) if found else ""
+        return first_doi(self.cleaned_data["doi"])
 
     def selection(self) -> models.QuerySet[IndexedWork]:
         """The chosen works' index rows, in the list's order: what the list page pages and counts."""

@@ -15,7 +15,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from references.importers.text import normalize_doi
+from references.identifiers import normalize_doi
 from references.matching import family_key, fold, title_key
 from references.refparse.records import ParsedReference
 from references.refparse.text import parse_reference

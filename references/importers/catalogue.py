@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from references.identifiers import DOI_RE, first_doi
 from references.people import Name
 
 from .records import SourceRecord
 from .text import (
-    DOI_RE,
     PageText,
     clean,
     count_markers,
-    first_doi,
     first_substantial,
     issns_in,
     person_any,

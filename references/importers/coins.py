@@ -10,7 +10,9 @@ from urllib.parse import parse_qsl
 
 import lxml.html
 
-from .text import clean, first_doi
+from references.identifiers import first_doi
+
+from .text import clean
 
 _SPANS = "//*[contains(concat(' ', normalize-space(@class), ' '), ' Z3988 ')]"
 _SIMPLE = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+from references.identifiers import first_doi
+
 from .meta import meta_doi, meta_title
 from .records import SourceRecord
 from .refs import reference_list
-from .text import PageText, first_doi, first_substantial, work_type
+from .text import PageText, first_substantial, work_type
 
 KIND = "generic"
 _HEADING_RE = re.compile(r"^(?:abstract|summary|резюме|аннотация)(?:\s*[:.]\s*(.*)|\s*)$", re.IGNORECASE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from references.identifiers import first_doi
 from references.people import Name
 
 from .records import SourceRecord
@@ -13,7 +14,6 @@ from .text import (
     count_markers,
     expand_pages,
     find_line,
-    first_doi,
     first_substantial,
     issns_in,
     next_nonblank,

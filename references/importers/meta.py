@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+from references.identifiers import first_doi
 from references.people import Name
 from references.worktypes import JOURNAL_ARTICLE
 
 from .meta_refs import meta_references
 from .records import SourceRecord
-from .text import PageText, clean, expand_pages, first_doi, issns_in, person_any, unique, work_type, year_in
+from .text import PageText, clean, expand_pages, issns_in, person_any, unique, work_type, year_in
 
 _DOI_NAMES = (
     "citation_doi",

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from references.identifiers import first_doi
 from references.people import Name
 
 from .records import Reference
-from .text import clean, expand_pages, first_doi, person_any, year_in
+from .text import clean, expand_pages, person_any, year_in
 
 _FIELD_RE = re.compile(r"(?:^|;)\s*(citation_[a-z_]+)\s*=", re.IGNORECASE)
 _INITIAL_RE = re.compile(r"(?:^|[\s.-])([^\W\d_])")

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from references.identifiers import DOI_RE, first_doi
 from references.people import Name
 
 from .records import SourceRecord
 from .refs import reference_list
 from .text import (
-    DOI_RE,
     PageText,
     author_list,
     count_markers,
     expand_pages,
     find_line,
-    first_doi,
     first_substantial,
     looks_like_name,
     next_nonblank,

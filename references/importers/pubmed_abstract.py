@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import re
 
+from references.identifiers import first_doi
+
 from .pubmed import ABSTRACT_STOP, CITATION_RE, apply_citation, bullet_list, fill_lists
 from .records import SourceRecord
-from .text import (
-    PageText,
-    author_list,
-    count_markers,
-    find_line,
-    first_doi,
-    paragraphs,
-    person_any,
-    work_type,
-)
+from .text import PageText, author_list, count_markers, find_line, paragraphs, person_any, work_type
 
 KIND = "pubmed-abstract"
 _MARKERS = frozenset(("Publication types", "MeSH terms", "Substances", "Grants and funding", "Abstract"))

@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from references.identifiers import first_doi
+
 from .records import Reference
-from .text import first_doi, is_link_line, strip_link_noise
+from .text import is_link_line, strip_link_noise
 
 HEADINGS = ("references", "references:", "bibliography", "literature", "список литературы", "литература")
 _NUMBERED_RE = re.compile(r"^(?:\[(\d{1,4})\]|(\d{1,4})[.)])(?:\s+(\S.*))?$")

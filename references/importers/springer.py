@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from references.identifiers import first_doi, normalize_doi
 from references.people import Name
 
 from .records import SourceRecord
@@ -12,10 +13,8 @@ from .text import (
     PageText,
     count_markers,
     find_line,
-    first_doi,
     first_substantial,
     next_nonblank,
-    normalize_doi,
     paragraphs,
     person_inverted,
     strip_bullet,

@@ -6,14 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from references.identifiers import DOI_RE
 from references.people import Name
 from references.worktypes import BOOK_CHAPTER, CASE_REPORT, JOURNAL_ARTICLE, REVIEW
 
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Every character a DOI may hold but spaces and quotes; "<" and ">" only around a SICI's "<377::AID-JCC1>" (a
-# digit after "<"), so that markup after a DOI stays out of it.
-DOI_RE = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<\d[^\s\"<>]*>)+")
-_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _PAGES_RE = re.compile(r"^([A-Za-z]*)(\d+)\s*[-\u2010-\u2015\u2212]+\s*([A-Za-z]*)(\d+)(.*)$")
 _ISSN_RE = re.compile(r"\b(\d{4}-\d{3}[\dXx])\b")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -109,23 +106,6 @@ def paragraphs(lines: Sequence[str], start: int, stop: re.Pattern[str]) -> list[
     if current:
         found.append(" ".join(current))
     return found
-
-
-def first_doi(text: str) -> str:
-    match = DOI_RE.search(text)
-    return normalize_doi(match.group(0)) if match else ""
-
-
-def normalize_doi(value: str) -> str:
-    """Lower-case, no resolver prefix, no trailing punctuation (a closing bracket only when unbalanced)."""
-    doi = _DOI_PREFIX_RE.sub("", value.strip())
-    while doi:
-        last = doi[-1]
-        if last in ".,;:'\"" or (last in ")]" and doi.count(last) > doi.count("(" if last == ")" else "[")):
-            doi = doi[:-1]
-        else:
-            break
-    return doi.lower()
 
 
 def expand_pages(value: str) -> str:

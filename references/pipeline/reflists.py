@@ -7,8 +7,9 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from references.identifiers import first_doi
+
 from ..enrichment import enrich_after_import
-from ..importers.text import first_doi
 from ..models import ImportBatch, ImportItem, Work
 from ..refparse import parse_reference_list
 from ..refparse.records import ParsedList, Problem

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from references.importers.text import first_doi
+from references.identifiers import first_doi
 from references.models import Citation, Contributor, ImportItem, SourceDocument, Work
 from references.pipeline.uploads import RecordPreview
 

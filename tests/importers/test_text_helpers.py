@@ -2,10 +2,10 @@
 
 import pytest
 
+from references.identifiers import normalize_doi
 from references.importers.text import (
     compact_initials,
     expand_pages,
-    normalize_doi,
     person_family_first,
     person_inverted,
     person_natural,

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from config.shared import shared_dir
-from references.importers.text import first_doi
+from references.identifiers import first_doi
 from references.refparse import parse_reference_list
 from references.refparse.formats import parse_structured
 from references.refparse.records import ParsedReference, Problem

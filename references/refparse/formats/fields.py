@@ -5,14 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from references.importers.text import (
-    DOI_RE,
-    clean,
-    expand_pages,
-    normalize_doi,
-    person_any,
-    year_in,
-)
+from references.identifiers import DOI_RE, normalize_doi
+from references.importers.text import clean, expand_pages, person_any, year_in
 from references.people import Name
 from references.refparse.records import ParsedReference, Problem
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from references.importers.text import normalize_doi
+from references.identifiers import normalize_doi
 from references.refparse.records import ParsedList, ParsedReference, Problem
 
 from .render import render_reference

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from references.importers.text import DOI_RE, expand_pages, first_doi
+from references.identifiers import DOI_RE, first_doi
+from references.importers.text import expand_pages
 from references.worktypes import BOOK, BOOK_CHAPTER, CONFERENCE_ABSTRACT, JOURNAL_ARTICLE, REPORT, WEB_PAGE
 
 from ..records import ParsedReference
