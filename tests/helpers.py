@@ -1,5 +1,7 @@
 """Small helpers for tests."""
 
+import base64
+import json
 import time
 from pathlib import Path
 
@@ -49,3 +51,32 @@ def run_pending(batch):
         enrich(pk)
     batch.refresh_from_db()
     return batch
+
+
+def _in_broker(queue: str) -> tuple[list[dict], list[dict]]:
+    """This queue's messages on the Redis broker: those waiting, and those a worker took and has not
+    acknowledged (kombu's `unacked` hash holds [message, exchange, routing key])."""
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        waiting = [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
+        held = [json.loads(raw) for raw in client.hvals("unacked")]
+    return waiting, [message for message, _, routing_key in held if routing_key == queue]
+
+
+def held_by_the_dead(queue: str) -> bool:
+    """Whether a message of this queue sits unacknowledged in the broker."""
+    return bool(_in_broker(queue)[1])
+
+
+def send_again_the_lost(batch, queue: str) -> list[int]:
+    """Send again the batch's pending items whose message is nowhere in the broker, and return them. Redis
+    hands a message over by popping it, and kombu records it as unacknowledged only once the worker has
+    read it: a worker killed in that instant takes the message with it (README, "Enrichment")."""
+    from references.tasks import enrich_item
+
+    waiting, held = _in_broker(queue)
+    sent = {json.loads(base64.b64decode(message["body"]))[0][0] for message in waiting + held}
+    lost = sorted(set(batch.items.filter(state="pending").values_list("pk", flat=True)) - sent)
+    for pk in lost:
+        enrich_item.apply_async((pk,), queue=queue)
+    return lost

@@ -1,7 +1,6 @@
 """Enrichment on real Celery workers and the real Redis, against the local Crossref server."""
 
 import io
-import json
 import os
 import signal
 import uuid
@@ -16,7 +15,7 @@ from references.models import EnrichmentBatch, EnrichmentState, ImportBatch, Wor
 from references.pipeline.pages import LocalFile, import_source_file, import_sources
 from tests.conftest import running_worker, worker_env
 from tests.fakecrossref import FakeCrossref
-from tests.helpers import ROOT, queue_length, wait_until
+from tests.helpers import ROOT, held_by_the_dead, queue_length, send_again_the_lost, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -106,6 +105,7 @@ def test_a_killed_worker_loses_nothing_and_enriches_each_work_once(server, queue
             break
     assert batch.items.filter(state="pending").exists()
     assert held_by_the_dead(queue), "no killed worker held a message: nothing was tested"
+    send_again_the_lost(batch, queue)
     with running_worker(queue, env, log_path=ROOT / "test-enrichment-worker-2.log"):
         wait_until(lambda: not batch.items.filter(state="pending").exists(), timeout=120)
     assert batch.items.filter(state="done").count() == 30
@@ -114,13 +114,6 @@ def test_a_killed_worker_loses_nothing_and_enriches_each_work_once(server, queue
     assert sum(server.hits(doi) for doi in dois) <= 31
     assert all(server.hits(doi) >= 1 for doi in dois)
     assert server.violations == 0
-
-
-def held_by_the_dead(queue: str) -> bool:
-    """Whether a message of this queue sits unacknowledged in the broker (kombu's `unacked` hash)."""
-    with celery_app.connection_for_write() as connection:
-        held = connection.default_channel.client.hvals("unacked")
-    return any(json.loads(message)[2] == queue for message in held)
 
 
 def test_enrich_wait_shows_progress_until_the_batch_ends(server, worker):

@@ -3,7 +3,6 @@ NCBI's shared limit, fetching works in groups, is killed with SIGKILL, another f
 fetched from PubMed once (only the groups in flight at the kill twice) and the local E-utilities server counts no
 request over the limit, with and without an API key."""
 
-import json
 import os
 import signal
 import uuid
@@ -16,7 +15,7 @@ from references.models import EnrichmentBatch, Work
 from tests.conftest import running_worker, worker_env
 from tests.fakecrossref import FakeCrossref
 from tests.fakencbi import FakeNCBI
-from tests.helpers import ROOT, wait_until
+from tests.helpers import ROOT, held_by_the_dead, send_again_the_lost, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -80,6 +79,7 @@ def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(
             first.wait(timeout=10)
         assert batch.items.filter(state="pending").exists(), "the batch ended before the kill"
         assert held_by_the_dead(queue), "the killed worker held no message: nothing was tested"
+        send_again_the_lost(batch, queue)
         with running_worker(queue, env, log_path=ROOT / "test-pubmed-kill-2.log"):
             wait_until(lambda: not batch.items.filter(state="pending").exists(), timeout=240)
 
@@ -102,10 +102,3 @@ def test_a_killed_worker_loses_nothing_and_fetches_each_work_once(
         times = sorted((round(r.started, 3), r.tool, len(r.ids), r.status) for r in ncbi.requests)
         assert ncbi.violations == 0, times
         assert {r.param("api_key") for r in ncbi.requests} == {api_key}
-
-
-def held_by_the_dead(queue: str) -> bool:
-    """Whether a message of this queue sits unacknowledged in the broker (kombu's `unacked` hash)."""
-    with celery_app.connection_for_write() as connection:
-        held = connection.default_channel.client.hvals("unacked")
-    return any(json.loads(message)[2] == queue for message in held)
