@@ -4,15 +4,17 @@ retrying its failures. What a task does for one work of a batch lives in enrichm
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from .models import EnrichmentBatch, EnrichmentItem, EnrichmentState, ImportBatch, Work
 from .search import indexing
-from .tasks import enrich_item
+from .tasks import ENRICH_TIME_LIMIT, enrich_item
 
 Item = EnrichmentItem.State
 
@@ -68,7 +70,9 @@ def enrich_after_import(import_batch: ImportBatch) -> EnrichmentBatch | None:
 
 def resume_batch(batch: EnrichmentBatch) -> int:
     """Send again what a paused half left: a paused batch's pending items, and the items whose PubMed part
-    waits; returns how many."""
+    waits; or a stalled batch's waiting items. Returns how many."""
+    if stalled(batch):
+        return _send_again_waiting(batch)
     with transaction.atomic():
         batch = EnrichmentBatch.objects.select_for_update().filter(pk=batch.pk).first()
         if batch is None:
@@ -95,6 +99,37 @@ def resume_batch(batch: EnrichmentBatch) -> int:
         for pk in [*pending, *waiting]:
             enrich_item.delay_on_commit(pk)
     return len(pending) + len(waiting)
+
+
+def resumable(batch: EnrichmentBatch) -> bool:
+    """Whether either half of the batch paused itself."""
+    return batch.state == EnrichmentBatch.State.PAUSED or batch.pubmed_paused_at is not None
+
+
+def stalled(batch: EnrichmentBatch) -> bool:
+    """A running batch with works waiting that has finished none for longer than a dead worker's messages
+    take to come back and run (the broker's visibility timeout, then a task's time limit). Its messages were
+    lost: Redis hands a message over by popping it, and one handed to a worker in the instant it is killed
+    goes with it (README, "Enrichment"). Only sending the waiting works again finishes such a batch."""
+    if batch.state != EnrichmentBatch.State.RUNNING or batch.pubmed_paused_at is not None:
+        return False
+    last = batch.items.aggregate(last=Max("finished_at"))["last"] or batch.created_at
+    return timezone.now() - last > stall_after() and batch.items.filter(state=Item.PENDING).exists()
+
+
+def stall_after() -> timedelta:
+    return timedelta(
+        seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + ENRICH_TIME_LIMIT
+    )
+
+
+def _send_again_waiting(batch: EnrichmentBatch) -> int:
+    """The waiting items' tasks, sent again: a task whose item was finished meanwhile does nothing."""
+    with transaction.atomic():
+        waiting = list(batch.items.filter(state=Item.PENDING).values_list("pk", flat=True))
+        for pk in waiting:
+            enrich_item.delay_on_commit(pk)
+    return len(waiting)
 
 
 def retry_failed(batch: EnrichmentBatch, *, user: AbstractBaseUser | None) -> EnrichmentBatch | None:

@@ -5,10 +5,11 @@ from django.conf import settings
 # Long enough for every retry of a slow Crossref and a slow NCBI; an item past it is marked failed, not left
 # pending.
 ENRICH_SOFT_LIMIT = 600
+ENRICH_TIME_LIMIT = ENRICH_SOFT_LIMIT + 60
 
 
 @shared_task(
-    acks_late=True, ignore_result=True, soft_time_limit=ENRICH_SOFT_LIMIT, time_limit=ENRICH_SOFT_LIMIT + 60
+    acks_late=True, ignore_result=True, soft_time_limit=ENRICH_SOFT_LIMIT, time_limit=ENRICH_TIME_LIMIT
 )
 def enrich_item(item_id: int) -> None:
     """Enrich one work of a batch from Crossref (and PubMed when NCBI_ENRICH is on); a repeated delivery of a

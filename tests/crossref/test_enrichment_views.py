@@ -1,12 +1,15 @@
 """The enrichment pages, the review queue and the `enrich` command: who may do what, and what they see."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from references.enrichment import stall_after, stalled
 from references.models import EnrichmentBatch, MatchCandidate, Work
 from tests.helpers import member
 
@@ -113,6 +116,42 @@ def test_a_paused_batch_is_resumed_by_an_admin(client, admin_user, django_user_m
     assert batch.state == "running" and batch.pause_reason == ""
 
 
+def started_ago(minutes: float) -> EnrichmentBatch:
+    """A running batch of one waiting work, started `minutes` ago, none of whose works has finished."""
+    batch = EnrichmentBatch.objects.create(origin="web")
+    batch.items.create(work=Work.objects.create(title="A work", doi=f"10.5555/stalled.{minutes}"))
+    EnrichmentBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    batch.refresh_from_db()
+    return batch
+
+
+def test_a_stalled_batch_is_sent_again_by_an_admin(client, admin_user, django_capture_on_commit_callbacks):
+    """Its messages were lost with a worker: after the visibility timeout and a task's time limit without a
+    finished work, the page says so and sends the waiting works again."""
+    batch = started_ago(stall_after().total_seconds() / 60 + 1)
+    client.force_login(admin_user)
+    page = client.get(batch.get_absolute_url()).text
+    assert 'id="stalled"' in page and "Send the waiting works again" in page
+    with django_capture_on_commit_callbacks() as sent:
+        client.post(reverse("references:enrichment-resume", args=[batch.pk]))
+    assert len(sent) == 1  # the waiting work's task
+    call_command("enrich", "--resume", str(batch.pk))  # the same from the shell
+
+
+def test_a_batch_is_stalled_only_when_nothing_finished_for_that_long():
+    minutes = stall_after().total_seconds() / 60
+    assert not stalled(started_ago(minutes - 1))
+    late = started_ago(minutes + 1)
+    assert stalled(late)
+    late.state = EnrichmentBatch.State.PAUSED
+    assert not stalled(late)  # a paused batch is resumed, not sent again
+    late.state = EnrichmentBatch.State.RUNNING
+    late.items.create(
+        work=Work.objects.create(title="Finished now"), state="done", finished_at=timezone.now()
+    )
+    assert not stalled(late)
+
+
 def test_the_review_queue_is_for_reviewers(client, reader, reviewer, candidate):
     url = reverse("references:review-queue")
     client.force_login(reader)
@@ -173,5 +212,5 @@ def test_enrich_command_queues_one_batch():
     assert EnrichmentBatch.objects.get().origin == "command"
     with pytest.raises(CommandError, match="No work with id 999999"):
         call_command("enrich", "--work", "999999")
-    with pytest.raises(CommandError, match="No paused batch"):
+    with pytest.raises(CommandError, match="No paused or stalled batch"):
         call_command("enrich", "--resume", str(EnrichmentBatch.objects.get().pk))

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from references.enrichment import resume_batch, start_enrichment, works_to_enrich
+from references.enrichment import resumable, resume_batch, stalled, start_enrichment, works_to_enrich
 from references.models import EnrichmentBatch, Work
 
 BAR_WIDTH = 30
@@ -17,7 +17,12 @@ class Command(BaseCommand):
             "--all", action="store_true", help="Every work not enriched yet, or failed before."
         )
         scope.add_argument("--work", type=int, action="append", metavar="ID", help="This work (repeatable).")
-        scope.add_argument("--resume", type=int, metavar="BATCH", help="Resume a paused batch.")
+        scope.add_argument(
+            "--resume",
+            type=int,
+            metavar="BATCH",
+            help="Resume a paused batch, or send a stalled one's waiting works again.",
+        )
         parser.add_argument("--wait", action="store_true", help="Block with a progress bar until done.")
 
     def handle(self, *args, all: bool, work: list[int] | None, resume: int | None, wait: bool, **options):
@@ -40,8 +45,8 @@ class Command(BaseCommand):
 
     def _resume(self, batch_id: int) -> EnrichmentBatch:
         batch = EnrichmentBatch.objects.filter(pk=batch_id).first()
-        if batch is None or (batch.state != EnrichmentBatch.State.PAUSED and batch.pubmed_paused_at is None):
-            raise CommandError(f"No paused batch #{batch_id}.")
+        if batch is None or not (resumable(batch) or stalled(batch)):
+            raise CommandError(f"No paused or stalled batch #{batch_id}.")
         resume_batch(batch)
         return batch
 
