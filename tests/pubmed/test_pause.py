@@ -104,7 +104,7 @@ def test_the_command_resumes_a_batch_whose_pubmed_half_alone_is_paused():
     call_command("enrich", "--resume", str(batch.pk))
     batch.refresh_from_db()
     assert batch.pubmed_paused_at is None and batch.pubmed_pause_reason == ""
-    with pytest.raises(CommandError, match="No paused batch"):
+    with pytest.raises(CommandError, match="No paused or stalled batch"):
         call_command("enrich", "--resume", str(batch.pk))
 
 
