@@ -253,8 +253,9 @@ def run_one(works: int) -> dict:
 
 def _pace() -> float:
     """The best of three timings of a fixed pure-Python loop. The load average misses a virtual machine
-    slowed by its neighbours: on 2026-12-07 this loop took from 187 to 348 ms within minutes, the load
-    average about 1 throughout (docs/benchmarks-workspace.md, the list of libraries)."""
+    slowed by its neighbours: on one machine of 2026-12-07 this loop took from 187 to 348 ms within minutes,
+    the load average about 1 throughout (git show d0251b5:docs/benchmarks-workspace.md, the list of
+    libraries)."""
     timings = []
     for _ in range(3):
         started, total = time.perf_counter(), 0

@@ -75,11 +75,9 @@ def resume_batch(batch: EnrichmentBatch) -> int:
         return _send_again_waiting(batch)
     with transaction.atomic():
         batch = EnrichmentBatch.objects.select_for_update().filter(pk=batch.pk).first()
-        if batch is None:
+        if batch is None or not resumable(batch):
             return 0
         crossref_paused = batch.state == EnrichmentBatch.State.PAUSED
-        if not crossref_paused and batch.pubmed_paused_at is None:
-            return 0
         resumed = {"pubmed_paused_at": None, "pubmed_pause_reason": "", "pubmed_request_count": 0}
         resumed |= {"pubmed_error_count": 0, "state": EnrichmentBatch.State.RUNNING, "finished_at": None}
         if crossref_paused:

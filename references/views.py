@@ -302,7 +302,7 @@ def enrichment_batch(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"batch": batch, "progress": batch.progress()}
     if request.htmx:
         return render(request, "references/partials/_enrichment_progress.html", context)
-    context["stalled"] = enrichment.stalled(batch)
+    context["resumable"], context["stalled"] = enrichment.resumable(batch), enrichment.stalled(batch)
     context["stall_minutes"] = round(enrichment.stall_after().total_seconds() / 60)
     failed, pending = EnrichmentItem.State.FAILED, EnrichmentItem.State.PENDING
     context["failed"] = batch.items.filter(state=failed).select_related("work")[:200]
